@@ -1,0 +1,1 @@
+"""The claude-access command line: plan, policy check, smoke tests, emulator, drill."""

@@ -1,0 +1,146 @@
+"""The ``claude-access`` command.
+
+Exit codes are the same for every subcommand: 0 when the job is done and clean, 1 when
+the job ran and found a problem (a failed check, a violated policy), 2 when the input
+was wrong (a bad flag, an invalid stack config, an unreadable file). A user mistake
+never prints a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import click
+
+__all__ = ["main"]
+
+log = logging.getLogger("claude_access")
+
+USAGE_ERROR = 2
+FOUND_PROBLEMS = 1
+
+
+def _fail(message: str, code: int = USAGE_ERROR) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log what the command does.")
+def cli(verbose: bool) -> None:
+    """Private, governed and observable access to Claude on every path."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+# --- plan ------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--stack", "-s", required=True, help="The stack (environment), e.g. dev.")
+@click.option(
+    "--json",
+    "json_file",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the plan document to this file.",
+)
+@click.option(
+    "--stacks-dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Where the Pulumi.<stack>.yaml files are (default: the kit's stacks/).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
+def plan(stack: str, json_file: Path | None, stacks_dir: Path | None, quiet: bool) -> None:
+    """Show what `pulumi up` would create for a stack, offline."""
+    from claude_access import plan as planning
+    from components.config import ConfigError
+
+    try:
+        rendered = planning.render_stack(stack, stacks_dir or planning.STACKS_DIR)
+    except ConfigError as error:
+        _fail(f"invalid stack config for {stack!r}:\n  " + "\n  ".join(error.problems))
+    except planning.PlanError as error:
+        _fail(str(error))
+
+    if not quiet:
+        click.echo(format_tree(rendered.document))
+    resources = rendered.document["resources"]
+    custom = sum(1 for resource in resources if resource["custom"])
+    click.echo(
+        f"plan for stack {stack!r}: {custom} resources in "
+        f"{len(resources) - custom} components, "
+        f"{len(rendered.document['outputs'].get('claudePaths', {}).get('paths', []))} paths"
+    )
+    if json_file is not None:
+        json_file.parent.mkdir(parents=True, exist_ok=True)
+        json_file.write_text(rendered.to_json(), encoding="utf-8")
+        click.echo(f"plan document written to {json_file}")
+
+
+def format_tree(document: dict[str, Any]) -> str:
+    """Resources grouped under their top-level component, with counts per type."""
+    resources = document["resources"]
+    by_urn = {resource["urn"]: resource for resource in resources}
+    children: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
+    for resource in resources:
+        parent = resource["parent"] if resource["parent"] in by_urn else None
+        children[parent].append(resource)
+
+    lines = [f"stack {document['project']}-{document['stack']}"]
+
+    def walk(parent: str | None, depth: int) -> None:
+        for resource in sorted(children[parent], key=lambda r: (r["custom"], r["type"], r["name"])):
+            if resource["custom"]:
+                lines.append(f"{'  ' * depth}+ {resource['type']}  {resource['name']}")
+                continue
+            count = _count_descendants(resource["urn"], children)
+            lines.append(
+                f"{'  ' * depth}{resource['type']}  {resource['name']}  "
+                f"({count} resource{'' if count == 1 else 's'})"
+            )
+            walk(resource["urn"], depth + 1)
+
+    walk(None, 1)
+    totals = Counter(resource["type"] for resource in resources if resource["custom"])
+    lines.append("")
+    lines.append("resources by type:")
+    width = max((len(type_) for type_ in totals), default=0)
+    for type_, count in sorted(totals.items()):
+        lines.append(f"  {type_:<{width}}  {count}")
+    return "\n".join(lines)
+
+
+def _count_descendants(urn: str, children: dict[str | None, list[dict[str, Any]]]) -> int:
+    total = 0
+    for child in children.get(urn, []):
+        total += 1 if child["custom"] else _count_descendants(child["urn"], children)
+    return total
+
+
+# --- schemas ---------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("which", type=click.Choice(["config", "manifest", "plan"]))
+def schema(which: str) -> None:
+    """Print the JSON Schema of the stack config, the paths manifest or the plan document."""
+    from claude_access import schemas
+
+    click.echo(json.dumps(schemas.generate(which), indent=2, sort_keys=True))
+
+
+def main() -> None:
+    """Console entry point."""
+    cli(prog_name="claude-access")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Reusable Pulumi components of claude-access, grouped by cloud, and the typed config."""

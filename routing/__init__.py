@@ -1,0 +1,1 @@
+"""Reading the paths manifest, and routing Claude requests across its paths."""
