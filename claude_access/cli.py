@@ -72,17 +72,24 @@ def plan(stack: str, json_file: Path | None, stacks_dir: Path | None, quiet: boo
 
     if not quiet:
         click.echo(format_tree(rendered.document))
-    resources = rendered.document["resources"]
-    custom = sum(1 for resource in resources if resource["custom"])
-    click.echo(
-        f"plan for stack {stack!r}: {custom} resources in "
-        f"{len(resources) - custom} components, "
-        f"{len(rendered.document['outputs'].get('claudePaths', {}).get('paths', []))} paths"
-    )
+    click.echo(summary(rendered.document))
     if json_file is not None:
         json_file.parent.mkdir(parents=True, exist_ok=True)
         json_file.write_text(rendered.to_json(), encoding="utf-8")
         click.echo(f"plan document written to {json_file}")
+
+
+def summary(document: dict[str, Any]) -> str:
+    """One line: how many resources, providers, components and paths a plan holds."""
+    resources = document["resources"]
+    providers = sum(1 for r in resources if r["type"].startswith("pulumi:providers:"))
+    custom = sum(1 for r in resources if r["custom"]) - providers
+    components = len(resources) - custom - providers
+    paths = len(document["outputs"].get("claudePaths", {}).get("paths", []))
+    return (
+        f"plan for stack {document['stack']!r}: {custom} resources, {providers} "
+        f"provider{'' if providers == 1 else 's'}, {components} components, {paths} paths"
+    )
 
 
 def format_tree(document: dict[str, Any]) -> str:
@@ -123,6 +130,45 @@ def _count_descendants(urn: str, children: dict[str | None, list[dict[str, Any]]
     for child in children.get(urn, []):
         total += 1 if child["custom"] else _count_descendants(child["urn"], children)
     return total
+
+
+# --- the offline main job --------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--stack", "-s", default="dev", show_default=True, help="The stack to exercise.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Where to write the plan document and reports.",
+)
+def demo(stack: str, out: Path) -> None:
+    """Run the kit's main job offline: plan, then every check that runs without a cloud."""
+    from claude_access import plan as planning
+    from components.config import ConfigError
+
+    out.mkdir(parents=True, exist_ok=True)
+    plan_file = out / f"{stack}.plan.json"
+
+    click.echo(f"== 1. plan: what `pulumi up -s {stack}` would create")
+    try:
+        rendered = planning.render_stack(stack)
+    except ConfigError as error:
+        _fail(f"invalid stack config for {stack!r}:\n  " + "\n  ".join(error.problems))
+    except planning.PlanError as error:
+        _fail(str(error))
+    plan_file.write_text(rendered.to_json(), encoding="utf-8")
+    click.echo(format_tree(rendered.document))
+    click.echo(summary(rendered.document))
+    click.echo(f"plan document: {plan_file}")
+
+    click.echo("")
+    click.echo("next:")
+    click.echo(f"  - read {plan_file} (the plan document) and its claudePaths output")
+    click.echo("  - `claude-access plan --stack prod` for the two-region production stack")
+    click.echo("  - `make test` for every check the kit has")
 
 
 # --- schemas ---------------------------------------------------------------------------
