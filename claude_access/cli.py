@@ -132,6 +132,110 @@ def _count_descendants(urn: str, children: dict[str | None, list[dict[str, Any]]
     return total
 
 
+# --- policy check ---------------------------------------------------------------------
+
+
+@cli.command("policy-check")
+@click.argument("plan_file", metavar="PLAN.json", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Policy config (JSON or YAML), as for `pulumi preview --policy-pack-config`.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the violations as JSON.")
+def policy_check(plan_file: Path, config_file: Path | None, as_json: bool) -> None:
+    """Evaluate the claude-access-guard policies against a plan document.
+
+    Exits 0 when no mandatory policy is violated (advisory findings are still printed),
+    1 when one is, 2 when the plan or the config cannot be used.
+    """
+    violations = _policy_violations(plan_file, config_file)
+    from policies import offline
+
+    if as_json:
+        click.echo(json.dumps(offline.to_records(violations), indent=2))
+    else:
+        click.echo(offline.format_text(violations))
+    if offline.has_mandatory(violations):
+        sys.exit(FOUND_PROBLEMS)
+
+
+def _policy_violations(plan_file: Path, config_file: Path | None) -> list[Any]:
+    from policies import offline
+
+    try:
+        plan_document = offline.load_plan(plan_file)
+        config = offline.load_config(config_file) if config_file is not None else None
+        return offline.check(plan_document, config)
+    except (offline.PlanError, offline.ConfigError) as error:
+        _fail(str(error))
+    raise AssertionError("unreachable")
+
+
+# --- the emulator ---------------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(["bedrock", "bedrock-mantle", "anthropic", "vertex", "foundry"]),
+    help="Path kinds to serve, in priority order (repeatable; default: all five).",
+)
+@click.option(
+    "--region", default="us-east-1", show_default=True, help="AWS region of the Bedrock paths."
+)
+@click.option(
+    "--base-port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="First of consecutive ports, one per path; 0 picks free ports.",
+)
+@click.option(
+    "--admin-port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Port of the admin listener (faults, stats); 0 picks a free one.",
+)
+@click.option(
+    "--manifest",
+    "manifest_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a paths manifest that points every path at the emulator.",
+)
+@click.option("--stack", default="dev", show_default=True, help="Stack name for the manifest.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of fault randomness.")
+def emulate(
+    kinds: tuple[str, ...],
+    region: str,
+    base_port: int,
+    admin_port: int,
+    manifest_path: Path | None,
+    stack: str,
+    seed: int,
+) -> None:
+    """Serve Claude's endpoints of every path kind on loopback, until Ctrl+C."""
+    from smoke_tests.emulator import run_forever
+
+    try:
+        run_forever(
+            kinds=list(kinds) or None,
+            region=region,
+            base_port=base_port,
+            admin_port=admin_port,
+            manifest_path=manifest_path,
+            stack=stack,
+            seed=seed,
+            echo=click.echo,
+        )
+    except (ValueError, OSError) as error:
+        _fail(str(error))
+
+
 # --- the offline main job --------------------------------------------------------------
 
 
