@@ -269,8 +269,18 @@ def demo(stack: str, out: Path) -> None:
     click.echo(f"plan document: {plan_file}")
 
     click.echo("")
+    click.echo("== 2. policy check: the claude-access-guard policies over the plan")
+    from policies import offline
+
+    violations = _policy_violations(plan_file, None)
+    click.echo(offline.format_text(violations))
+    if offline.has_mandatory(violations):
+        _fail("the plan violates a mandatory policy; fix it before deploying", FOUND_PROBLEMS)
+
+    click.echo("")
     click.echo("next:")
     click.echo(f"  - read {plan_file} (the plan document) and its claudePaths output")
+    click.echo("  - `claude-access emulate` serves every path's Claude endpoint on loopback")
     click.echo("  - `claude-access plan --stack prod` for the two-region production stack")
     click.echo("  - `make test` for every check the kit has")
 

@@ -211,8 +211,19 @@ def render_stack(stack: str, stacks_dir: Path = STACKS_DIR) -> Plan:
 def render(config: Mapping[str, str], secret_keys: list[str], *, stack: str) -> Plan:
     """Run the program under mocks with these config values and return the plan.
 
+    The process's Pulumi config is restored afterwards, so a render leaves no trace.
+
     :raises ConfigError: when the config is invalid; nothing is registered then.
     """
+    saved_config = dict(runtime_config.CONFIG.get())
+    saved_secret_keys = list(runtime_config._SECRET_KEYS.get())  # noqa: SLF001
+    try:
+        return _render(config, secret_keys, stack=stack)
+    finally:
+        runtime_config.set_all_config(saved_config, saved_secret_keys)
+
+
+def _render(config: Mapping[str, str], secret_keys: list[str], *, stack: str) -> Plan:
     from stacks import program
 
     # 1. Validate before anything touches the engine.

@@ -76,3 +76,50 @@ def test_an_unknown_schema_is_a_usage_error() -> None:
 
     assert code == 2
     assert "'stack' is not one of 'config', 'manifest', 'plan'" in err
+
+
+def plan_file(tmp_path: Path, stack: str) -> Path:
+    target = tmp_path / f"{stack}.json"
+    assert run("plan", "--stack", stack, "--quiet", "--json", str(target))[0] == 0
+    return target
+
+
+def test_the_shipped_stacks_pass_every_mandatory_policy(tmp_path: Path) -> None:
+    for stack in ("dev", "staging", "prod"):
+        code, out, _ = run("policy-check", str(plan_file(tmp_path, stack)), "--json")
+
+        assert code == 0, out
+        assert all(v["enforcement"] == "advisory" for v in json.loads(out))
+
+
+def test_policy_check_fails_a_plan_that_breaks_a_mandatory_rule(tmp_path: Path) -> None:
+    target = plan_file(tmp_path, "prod")
+    document = json.loads(target.read_text())
+    for resource in document["resources"]:
+        if resource["type"] == "aws:ec2/vpcEndpoint:VpcEndpoint":
+            resource["props"]["privateDnsEnabled"] = False
+    target.write_text(json.dumps(document))
+
+    code, out, _ = run("policy-check", str(target))
+
+    assert code == 1
+    assert "[mandatory] bedrock-endpoint-private" in out
+    assert "private-us-east-1-bedrock-runtime" in out
+
+
+def test_policy_check_of_an_unreadable_plan_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "plan.json").write_text("{not json")
+
+    code, _, err = run("policy-check", str(tmp_path / "plan.json"))
+
+    assert code == 2
+    assert "is not JSON" in err and "Traceback" not in err
+
+
+def test_demo_plans_and_checks_the_dev_stack(tmp_path: Path) -> None:
+    code, out, _ = run("demo", "--stack", "dev", "--out", str(tmp_path))
+
+    assert code == 0
+    assert "== 1. plan" in out and "== 2. policy check" in out
+    assert "0 mandatory" in out
+    assert (tmp_path / "dev.plan.json").exists()
