@@ -216,7 +216,7 @@ def render(config: Mapping[str, str], secret_keys: list[str], *, stack: str) -> 
     :raises ConfigError: when the config is invalid; nothing is registered then.
     """
     saved_config = dict(runtime_config.CONFIG.get())
-    saved_secret_keys = list(runtime_config._SECRET_KEYS.get())  # noqa: SLF001
+    saved_secret_keys = list(runtime_config._SECRET_KEYS.get())
     try:
         return _render(config, secret_keys, stack=stack)
     finally:
