@@ -13,7 +13,7 @@ import logging
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -25,7 +25,7 @@ USAGE_ERROR = 2
 FOUND_PROBLEMS = 1
 
 
-def _fail(message: str, code: int = USAGE_ERROR) -> None:
+def _fail(message: str, code: int = USAGE_ERROR) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
 
@@ -170,7 +170,6 @@ def _policy_violations(plan_file: Path, config_file: Path | None) -> list[Any]:
         return offline.check(plan_document, config)
     except (offline.PlanError, offline.ConfigError) as error:
         _fail(str(error))
-    raise AssertionError("unreachable")
 
 
 # --- the emulator ---------------------------------------------------------------------
