@@ -7,22 +7,16 @@ resource's name with a hash, so a plan never changes between runs.
 
 from __future__ import annotations
 
-import hashlib
-import uuid
 from collections.abc import Callable
 from typing import Any
+
+from claude_access import fakes_azure, fakes_gcp
+from claude_access.fake_ids import hex_of as _hex
+from claude_access.fake_ids import uuid_of as _uuid
 
 __all__ = ["fake_resource"]
 
 State = dict[str, Any]
-
-
-def _hex(seed: str, length: int) -> str:
-    return hashlib.sha256(seed.encode()).hexdigest()[:length]
-
-
-def _uuid(seed: str) -> str:
-    return str(uuid.UUID(_hex(seed, 32)))
 
 
 def fake_resource(
@@ -161,7 +155,9 @@ def _subscription(name: str, state: State, account_id: str, region: str) -> tupl
     return arn, state
 
 
-_MAKERS: dict[str, Callable[[str, State, str, str], tuple[str, State]]] = {
+Maker = Callable[[str, State, str, str], tuple[str, State]]
+
+_MAKERS: dict[str, Maker] = {
     "aws:kms/key:Key": _kms_key,
     "aws:kms/alias:Alias": _kms_alias,
     "aws:ec2/securityGroup:SecurityGroup": _security_group,
@@ -177,3 +173,6 @@ _MAKERS: dict[str, Callable[[str, State, str, str], tuple[str, State]]] = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": _metric_alarm,
     "aws:budgets/budget:Budget": _budget,
 }
+
+_MAKERS.update(fakes_gcp.MAKERS)
+_MAKERS.update(fakes_azure.MAKERS)

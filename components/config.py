@@ -11,7 +11,6 @@ what is allowed, so a mistake is reported before any resource is registered.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 from collections.abc import Mapping
@@ -19,17 +18,22 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
     model_validator,
 )
-from pydantic.alias_generators import to_camel
 
 from components.aws import data as aws_data
+from components.azure.config import AzureConfig
+from components.config_base import Cidr, Email, Percent
+from components.config_base import Model as _Model
+from components.config_base import Problem as _Problem
+from components.config_base import matches as _matches
+from components.config_base import snake as _snake
+from components.config_base import unique as _unique
+from components.gcp.config import GcpConfig
 
 __all__ = [
     "NAMESPACE",
@@ -76,39 +80,8 @@ class ConfigError(Exception):
         self.problems = problems
 
 
-class _Problem(ValueError):
-    """A cross-field problem that knows which key and value it is about.
+# AWS-shaped values; the shared ones come from components.config_base.
 
-    Model validators raise it so that the message names the exact key below the model
-    being validated, rather than the model as a whole.
-    """
-
-    def __init__(
-        self, path: tuple[str | int, ...], value: Any, allowed: str, *, missing: bool = False
-    ):
-        super().__init__(allowed)
-        self.path = path
-        self.value = value
-        self.allowed = allowed
-        self.missing = missing
-
-
-class _Model(BaseModel):
-    """Base for config models: camelCase keys, unknown keys rejected, immutable."""
-
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        populate_by_name=True,
-        extra="forbid",
-        frozen=True,
-        str_strip_whitespace=True,
-    )
-
-
-# Reusable constrained values. Each check raises ValueError with the "what is
-# allowed" half of the sentence; format_errors adds the key and the value.
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _VPC_ID = re.compile(r"^vpc-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
 _SUBNET_ID = re.compile(r"^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$")
@@ -121,33 +94,6 @@ _ENVIRONMENT = re.compile(r"^[a-z][a-z0-9-]{1,15}$")
 _TAG_VALUE = re.compile(r"^[\w .:/=+\-@]{1,63}$")
 
 
-def _email(value: str) -> str:
-    if not _EMAIL.match(value):
-        raise ValueError("an e-mail address such as 'oncall@example.com'")
-    return value
-
-
-def _matches(pattern: re.Pattern[str], allowed: str) -> Any:
-    def check(value: str) -> str:
-        if not pattern.match(value):
-            raise ValueError(allowed)
-        return value
-
-    return AfterValidator(check)
-
-
-def _cidr(value: str) -> str:
-    try:
-        network = ipaddress.ip_network(value, strict=True)
-    except ValueError:
-        raise ValueError("a network in CIDR notation such as '10.20.0.0/16'") from None
-    if network.prefixlen == 0:
-        raise ValueError("a network narrower than the whole address space (not /0)")
-    return str(network)
-
-
-Email = Annotated[str, AfterValidator(_email)]
-Cidr = Annotated[str, AfterValidator(_cidr)]
 AccountId = Annotated[str, _matches(_ACCOUNT_ID, "a 12-digit AWS account id")]
 VpcId = Annotated[str, _matches(_VPC_ID, "a VPC id: 'vpc-' and 8 or 17 hex digits")]
 SubnetId = Annotated[str, _matches(_SUBNET_ID, "a subnet id: 'subnet-' and 8 or 17 hex digits")]
@@ -162,18 +108,6 @@ OidcProviderArn = Annotated[
         "'arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC'",
     ),
 ]
-Percent = Annotated[int, Field(ge=1, le=1000)]
-
-
-def _unique(values: list[Any], what: str) -> list[Any]:
-    seen: set[Any] = set()
-    for value in values:
-        if value in seen:
-            raise ValueError(f"{what} without repeats, but {value!r} appears twice")
-        seen.add(value)
-    return values
-
-
 # --- the model catalog -------------------------------------------------------------
 
 
@@ -453,10 +387,6 @@ class AwsConfig(_Model):
         return self.regions[0].region
 
 
-def _snake(camel: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", camel).lower()
-
-
 # --- the direct API path ------------------------------------------------------------
 
 
@@ -503,6 +433,8 @@ class StackConfig(_Model):
     catalog: Catalog
     anthropic: AnthropicConfig = Field(default_factory=AnthropicConfig)
     aws: AwsConfig = Field(default_factory=AwsConfig)
+    gcp: GcpConfig = Field(default_factory=GcpConfig)
+    azure: AzureConfig = Field(default_factory=AzureConfig)
 
     @field_validator("environment")
     @classmethod
@@ -559,6 +491,8 @@ class StackConfig(_Model):
                 "true while anthropic.enabled is true, since the API key is kept in AWS "
                 "Secrets Manager",
             )
+        self.gcp.check_stack(self)
+        self.azure.check_stack(self)
         return self
 
     @property

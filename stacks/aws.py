@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -21,19 +20,12 @@ from components.aws.network import BedrockPrivateAccess, BedrockPrivateAccessArg
 from components.aws.policies import ModelScope, mantle_projects
 from components.aws.secret import AnthropicApiKey, AnthropicApiKeyArgs
 from components.config import PathKind, StackConfig
+from stacks.deployment import Deployment
 
-__all__ = ["AwsDeployment", "deploy"]
-
-
-@dataclass
-class AwsDeployment:
-    """What the AWS side hands back: manifest entries and extra stack outputs."""
-
-    paths: list[pulumi.Output[dict[str, Any]]] = field(default_factory=list)
-    outputs: dict[str, Any] = field(default_factory=dict)
+__all__ = ["deploy"]
 
 
-def deploy(config: StackConfig, api_key: pulumi.Output[str] | None) -> AwsDeployment:
+def deploy(config: StackConfig, api_key: pulumi.Output[str] | None) -> Deployment:
     """Compose the AWS components for every configured region.
 
     Names that other resources must know before creation (role, log group, topic) are
@@ -53,7 +45,7 @@ def deploy(config: StackConfig, api_key: pulumi.Output[str] | None) -> AwsDeploy
     lock_days = aws.invocation_logs.object_lock_days
     if lock_days is None and config.is_production:
         lock_days = aws.invocation_logs.bucket_retention_days
-    deployment = AwsDeployment()
+    deployment = Deployment()
 
     # Per region: provider, key, private access, invocation logging, alarms.
     providers: dict[str, pulumi_aws.Provider] = {}

@@ -21,7 +21,7 @@ from components.config import (
     parse_stack_config,
 )
 from routing.manifest import SCHEMA_VERSION
-from stacks import aws
+from stacks import aws, azure, gcp
 
 __all__ = ["load_config", "main", "run"]
 
@@ -60,8 +60,14 @@ def run(config: StackConfig, api_key: pulumi.Output[str] | None) -> dict[str, An
 
     entries: list[pulumi.Output[dict[str, Any]]] = []
     outputs: dict[str, Any] = {}
+    deployments = []
     if config.aws.enabled:
-        deployed = aws.deploy(config, api_key)
+        deployments.append(aws.deploy(config, api_key))
+    if config.gcp.enabled:
+        deployments.append(gcp.deploy(config))
+    if config.azure.enabled:
+        deployments.append(azure.deploy(config))
+    for deployed in deployments:
         entries += deployed.paths
         outputs.update(deployed.outputs)
 

@@ -1,0 +1,13 @@
+"""The GCP side of the program: the vertex path."""
+
+from __future__ import annotations
+
+from components.config import StackConfig
+from stacks.deployment import Deployment
+
+__all__ = ["deploy"]
+
+
+def deploy(config: StackConfig) -> Deployment:
+    """Compose the gcp components the config asks for."""
+    return Deployment()
