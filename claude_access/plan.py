@@ -102,7 +102,8 @@ def load_stack_file(path: Path) -> tuple[dict[str, str], list[str]]:
             values[key] = f"offline-placeholder-for-{key}"
             secret_keys.append(key)
         elif isinstance(value, dict | list):
-            values[key] = json.dumps(value)
+            # YAML reads an unquoted 2026-12-01 as a date; the CLI hands it over as text.
+            values[key] = json.dumps(value, default=str)
         elif isinstance(value, bool):
             values[key] = "true" if value else "false"
         else:
@@ -119,6 +120,7 @@ class _Mocks(pulumi_mocks.Mocks):
     def __init__(self, account_id: str) -> None:
         self.account_id = account_id
         self.provider_regions: dict[str, str] = {}
+        self.provider_accounts: dict[str, str] = {}
 
     def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[Any] | None]:
         # The program invokes no data sources; an empty answer keeps that visible.
@@ -131,20 +133,29 @@ class _Mocks(pulumi_mocks.Mocks):
 
         inputs = dict(args.inputs)
         if args.typ.startswith("pulumi:providers:"):
-            region = inputs.get("region")
+            # Azure providers name their region "location" and their account
+            # "subscriptionId"; the fakes build Azure ids from both.
+            region = inputs.get("region") or inputs.get("location")
             if isinstance(region, str):
                 self.provider_regions[args.name] = region
+            account = inputs.get("subscriptionId")
+            if isinstance(account, str):
+                self.provider_accounts[args.name] = account
             return f"{args.name}-provider", inputs
         region = self._region_of(args.provider)
-        return fakes.fake_resource(args.typ, args.name, inputs, self.account_id, region)
+        account = self.provider_accounts.get(_provider_name(args.provider), self.account_id)
+        return fakes.fake_resource(args.typ, args.name, inputs, account, region)
 
     def _region_of(self, provider_ref: str | None) -> str:
-        if provider_ref:
-            urn = provider_ref.split("::")[:-1]
-            name = urn[-1] if urn else ""
-            if name in self.provider_regions:
-                return self.provider_regions[name]
-        return "us-east-1"
+        return self.provider_regions.get(_provider_name(provider_ref), "us-east-1")
+
+
+def _provider_name(provider_ref: str | None) -> str:
+    """The logical name of the provider in a reference ``<urn>::<id>``."""
+    if not provider_ref:
+        return ""
+    urn = provider_ref.split("::")[:-1]
+    return urn[-1] if urn else ""
 
 
 class _RecordingMonitor(pulumi_mocks.MockMonitor):

@@ -19,11 +19,23 @@ __all__ = ["gcp_label", "register", "tag_property", "tags_for"]
 
 _LABEL_UNSAFE = re.compile(r"[^a-z0-9_-]")
 
+_PROPERTY_BY_TYPE = {
+    "gcp:monitoring/alertPolicy:AlertPolicy": "user_labels",
+    "gcp:monitoring/notificationChannel:NotificationChannel": "user_labels",
+}
+"""Types whose labels live under another input than their cloud's usual one.
+
+A notification channel's ``labels`` hold its configuration (the e-mail address of an
+e-mail channel); its labels, like an alert policy's, are ``user_labels``.
+"""
+
 
 def tag_property(resource_type: str) -> str | None:
-    """The input property that holds tags for a resource type, or ``None``."""
+    """The input property (as the Python SDK names it) that holds tags, or ``None``."""
     if resource_type.startswith("pulumi:"):
         return None
+    if resource_type in _PROPERTY_BY_TYPE:
+        return _PROPERTY_BY_TYPE[resource_type]
     if resource_type.startswith(("aws:", "azure-native:")):
         return "tags"
     if resource_type.startswith("gcp:"):

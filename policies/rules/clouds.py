@@ -25,6 +25,7 @@ __all__ = [
     "GCP_BUDGET",
     "GCP_GLOBAL_FORWARDING_RULE",
     "GCP_SUBNETWORK",
+    "GENERIC_AZURE_RESOURCE",
     "KMS_KEY",
     "LOG_GROUP",
     "METRIC_ALARM",
@@ -40,6 +41,7 @@ __all__ = [
     "bedrock_regions",
     "cloud_of",
     "is_bedrock_endpoint",
+    "is_foundry_deployment",
     "provider_setting",
     "uses_bedrock",
 ]
@@ -70,6 +72,9 @@ GCP_GLOBAL_FORWARDING_RULE: Final = "gcp:compute/globalForwardingRule:GlobalForw
 
 FOUNDRY_ACCOUNT: Final = "azure-native:cognitiveservices:Account"
 FOUNDRY_DEPLOYMENT: Final = "azure-native:cognitiveservices:Deployment"
+GENERIC_AZURE_RESOURCE: Final = "azure-native:resources:Resource"
+"""Any ARM resource by namespace, type and API version; a Foundry deployment written this
+way (as the kit does, to send properties its pinned API version lacks) is one too."""
 PRIVATE_ENDPOINT: Final = "azure-native:network:PrivateEndpoint"
 DIAGNOSTIC_SETTING_TYPES: Final = frozenset(
     {"azure-native:monitor:DiagnosticSetting", "azure-native:insights:DiagnosticSetting"}
@@ -105,6 +110,28 @@ def bedrock_endpoint_service(props: Mapping[str, Any]) -> str | None:
 
 def is_bedrock_endpoint(resource: Resource) -> bool:
     return resource.type == VPC_ENDPOINT and bedrock_endpoint_service(resource.props) is not None
+
+
+def is_foundry_deployment(resource_type: str, props: Mapping[str, Any]) -> bool:
+    """Whether a resource is a model deployment in a Foundry (Cognitive Services) account.
+
+    That is ``cognitiveservices:Deployment``, or a generic ``resources:Resource`` whose
+    ``resourceProviderNamespace`` is ``Microsoft.CognitiveServices`` and whose
+    ``resourceType`` ends in ``deployments`` (``deployments`` under a parent path of
+    ``accounts/<name>``, or ``accounts/deployments``). Case does not matter, as in ARM.
+    """
+    if resource_type == FOUNDRY_DEPLOYMENT:
+        return True
+    if resource_type != GENERIC_AZURE_RESOURCE:
+        return False
+    namespace = props.get("resourceProviderNamespace")
+    kind = props.get("resourceType")
+    if not isinstance(namespace, str) or not isinstance(kind, str):
+        return False
+    return (
+        namespace.lower() == "microsoft.cognitiveservices"
+        and kind.lower().rstrip("/").rsplit("/", 1)[-1] == "deployments"
+    )
 
 
 def provider_setting(provider: Resource | None, key: str) -> Any:

@@ -7,9 +7,10 @@
 
 Which resources are taggable: a resource whose props hold ``tags`` (``labels`` on Google
 Cloud) is, and so is every type in :data:`TAGGABLE_TYPES`, the types of the clouds' SDKs
-that accept tags and that this kit (or a close variant of it) creates. A taggable type
-outside that list is checked only when it sets tags of its own. The list is data: extend
-it when the kit starts creating a new kind of resource.
+that accept tags and that this kit (or a close variant of it) creates, and so is a
+Foundry deployment written as a generic ``resources:Resource``. A taggable type outside
+that list is checked only when it sets tags of its own. The list is data: extend it when
+the kit starts creating a new kind of resource.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
 
 from .base import Context, ResourceRule, as_list, get, is_unknown, module_of
-from .clouds import FOUNDRY_DEPLOYMENT, aws_region, cloud_of, provider_setting
+from .clouds import aws_region, cloud_of, is_foundry_deployment, provider_setting
 from .documents import model_allowed
 from .identity import DEFAULT_ALLOWED_MODELS
 
@@ -57,6 +58,7 @@ TAGGABLE_TYPES: Final = frozenset(
         "gcp:compute/globalForwardingRule:GlobalForwardingRule",
         "gcp:dns/managedZone:ManagedZone",
         "gcp:kms/cryptoKey:CryptoKey",
+        "gcp:monitoring/alertPolicy:AlertPolicy",
         "gcp:monitoring/notificationChannel:NotificationChannel",
         "gcp:pubsub/topic:Topic",
         "gcp:secretmanager/secret:Secret",
@@ -82,6 +84,12 @@ TAGGABLE_TYPES: Final = frozenset(
 """Types that accept tags (or labels) in pulumi-aws 7, pulumi-gcp 10, pulumi-azure-native 3."""
 
 _TAG_PROPERTY: Final = {"aws": "tags", "azure": "tags", "gcp": "labels"}
+_TAG_PROPERTY_BY_TYPE: Final = {
+    "gcp:monitoring/alertPolicy:AlertPolicy": "userLabels",
+    "gcp:monitoring/notificationChannel:NotificationChannel": "userLabels",
+}
+"""Types whose labels are not under their cloud's usual property: a notification channel's
+``labels`` are its configuration (an e-mail channel's address), its labels ``userLabels``."""
 _LOCATION_PARAMS: Final = {
     "aws": "allowedAwsRegions",
     "gcp": "allowedGcpLocations",
@@ -129,9 +137,10 @@ def check_required_tags(
     cloud = cloud_of(resource_type)
     if cloud is None:
         return
-    key = _TAG_PROPERTY[cloud]
+    key = _TAG_PROPERTY_BY_TYPE.get(resource_type, _TAG_PROPERTY[cloud])
     own = props.get(key)
-    if is_unknown(own) or (own is None and resource_type not in TAGGABLE_TYPES):
+    taggable = resource_type in TAGGABLE_TYPES or is_foundry_deployment(resource_type, props)
+    if is_unknown(own) or (own is None and not taggable):
         return
 
     tags: dict[str, Any] = {}
@@ -207,7 +216,7 @@ def check_allowed_regions(
 
 
 def _deployed_models(resource_type: str, props: Mapping[str, Any]) -> list[tuple[str, Any]]:
-    if resource_type == FOUNDRY_DEPLOYMENT:
+    if is_foundry_deployment(resource_type, props):
         return [("properties.model.name", get(props, "properties", "model", "name"))]
     if resource_type == "aws:bedrock/provisionedModelThroughput:ProvisionedModelThroughput":
         return [("modelArn", props.get("modelArn"))]

@@ -48,10 +48,11 @@ def test_resources_are_recorded_as_the_engine_sees_them(dev_plan: Plan) -> None:
 
 
 def test_components_are_typed_and_parent_their_children(prod_plan: Plan) -> None:
-    components = [r for r in prod_plan.resources if not r["custom"]]
+    components = {r["type"] for r in prod_plan.resources if not r["custom"]}
     by_urn = {r["urn"]: r for r in prod_plan.resources}
+    cloud_of = {"aws": "aws", "gcp": "gcp", "azure-native": "azure"}
 
-    assert {c["type"] for c in components} == {
+    assert {c for c in components if c.startswith("claude-access:aws:")} == {
         "claude-access:aws:KitKey",
         "claude-access:aws:BedrockPrivateAccess",
         "claude-access:aws:InvocationLogging",
@@ -60,10 +61,21 @@ def test_components_are_typed_and_parent_their_children(prod_plan: Plan) -> None
         "claude-access:aws:InvokerRole",
         "claude-access:aws:AnthropicApiKey",
     }
+    assert {c for c in components if c.startswith("claude-access:azure:")} == {
+        "claude-access:azure:FoundryAccount",
+        "claude-access:azure:ClaudeDeployments",
+        "claude-access:azure:FoundryPrivateAccess",
+        "claude-access:azure:FoundryCallers",
+        "claude-access:azure:FoundryDiagnostics",
+        "claude-access:azure:FoundryAlerts",
+        "claude-access:azure:FoundryBudget",
+    }
     for resource in prod_plan.custom():
         if resource["type"].startswith("pulumi:providers:"):
             continue
-        assert by_urn[resource["parent"]]["type"].startswith("claude-access:aws:"), resource["urn"]
+        cloud = cloud_of[resource["type"].split(":", 1)[0]]
+        parent = by_urn[resource["parent"]]["type"]
+        assert parent.startswith(f"claude-access:{cloud}:"), resource["urn"]
 
 
 def test_providers_pin_region_and_account(prod_plan: Plan) -> None:
@@ -113,6 +125,9 @@ def test_the_manifest_lists_every_path_in_priority_order(prod_plan: Plan) -> Non
         ("bedrock-mantle-us-east-1", 3),
         ("bedrock-mantle-us-west-2", 4),
         ("anthropic", 5),
+        ("vertex-us-east5", 6),
+        ("vertex-europe-west1", 7),
+        ("foundry-eastus2", 8),
     ]
     bedrock = manifest.ordered()[1]
     assert bedrock.base_url == "https://bedrock-runtime.us-west-2.amazonaws.com"

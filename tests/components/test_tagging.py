@@ -54,3 +54,14 @@ def test_gcp_labels_are_made_safe_and_other_types_are_left_alone() -> None:
     assert tagging.tags_for("gcp:storage/bucket:Bucket", {"owner": "Platform-AI@example.com"}) == {
         "owner": "platform-ai_example_com"
     }
+
+
+def test_gcp_monitoring_resources_are_labelled_under_user_labels() -> None:
+    channel = "gcp:monitoring/notificationChannel:NotificationChannel"
+
+    assert tagging.tag_property(channel) == "user_labels"
+    assert tagging.tag_property("gcp:monitoring/alertPolicy:AlertPolicy") == "user_labels"
+    assert tagging.tag_property("gcp:compute/globalAddress:GlobalAddress") == "labels"
+    assert tagging.tags_for(channel, {"owner": "Platform-AI@example.com"}) == {
+        "owner": "platform-ai_example_com"
+    }

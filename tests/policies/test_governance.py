@@ -48,6 +48,29 @@ def test_gcp_labels_are_checked_under_labels(plan: PlanBuilder) -> None:
     assert "missing labels cost-center" in message
 
 
+def test_gcp_monitoring_labels_are_read_from_user_labels() -> None:
+    plan = PlanBuilder()
+    email = {"email_address": "oncall@example.com"}
+    plan.add(
+        "gcp:monitoring/notificationChannel:NotificationChannel",
+        "labelled",
+        {"type": "email", "labels": email, "userLabels": tags()},
+    )
+    plan.add(
+        "gcp:monitoring/notificationChannel:NotificationChannel",
+        "unlabelled",
+        {"type": "email", "labels": email},
+    )
+    plan.add("gcp:monitoring/alertPolicy:AlertPolicy", "policy", {"combiner": "OR"})
+
+    violations = [v for v in plan.check() if v.policy == "required-tags"]
+
+    assert sorted(v.name for v in violations) == ["policy", "unlabelled"]
+    for violation in violations:
+        assert "missing labels owner, cost-center, environment, managed-by" in violation.message
+        assert "set them in userLabels" in violation.message
+
+
 def test_unlisted_type_is_checked_when_it_sets_tags() -> None:
     plan = PlanBuilder()
     plan.add("aws:sqs/queue:Queue", "queue", {"tags": {"owner": "me"}})
@@ -164,6 +187,87 @@ def test_deployment_outside_a_narrow_list_is_rejected(plan: PlanBuilder) -> None
     [message] = plan.messages("allowed-models", config)
 
     assert "claude-sonnet-4-6" in message
+
+
+def _generic_deployment(model: str, **changes: object) -> dict[str, object]:
+    """A Foundry deployment written as a generic ARM resource, as the kit writes it."""
+    props: dict[str, object] = {
+        "resourceGroupName": "claude",
+        "resourceProviderNamespace": "Microsoft.CognitiveServices",
+        "parentResourcePath": "accounts/claude-foundry",
+        "resourceType": "deployments",
+        "resourceName": model,
+        "apiVersion": "2025-10-01-preview",
+        "properties": {"model": {"format": "Anthropic", "name": model, "version": "1"}},
+        "sku": {"name": "GlobalStandard", "capacity": 1},
+        "tags": tags(),
+    }
+    props.update(changes)
+    return props
+
+
+def test_generic_resource_deployment_of_claude_passes() -> None:
+    plan = PlanBuilder()
+    plan.add("azure-native:resources:Resource", "sonnet", _generic_deployment("claude-sonnet-4-6"))
+
+    assert plan.messages("allowed-models") == []
+
+
+def test_generic_resource_deployment_of_another_model_is_rejected() -> None:
+    plan = PlanBuilder()
+    plan.add("azure-native:resources:Resource", "gpt", _generic_deployment("gpt-4o"))
+
+    [message] = plan.messages("allowed-models")
+
+    assert "properties.model.name is gpt-4o, which is not an allowed model" in message
+
+
+def test_generic_resource_deployment_is_recognised_whatever_the_case_or_type_form() -> None:
+    plan = PlanBuilder()
+    plan.add(
+        "azure-native:resources:Resource",
+        "gpt",
+        _generic_deployment(
+            "gpt-4o",
+            resourceProviderNamespace="microsoft.cognitiveservices",
+            parentResourcePath="",
+            resourceType="Accounts/Deployments",
+        ),
+    )
+
+    assert len(plan.messages("allowed-models")) == 1
+
+
+def test_generic_resource_of_another_kind_is_not_judged_as_a_deployment() -> None:
+    plan = PlanBuilder()
+    plan.add(
+        "azure-native:resources:Resource",
+        "storage",
+        _generic_deployment(
+            "gpt-4o", resourceProviderNamespace="Microsoft.Storage", resourceType="blobs"
+        ),
+    )
+    plan.add(
+        "azure-native:resources:Resource",
+        "account-child",
+        _generic_deployment("gpt-4o", resourceType="raiPolicies"),
+    )
+
+    assert plan.messages("allowed-models") == []
+
+
+def test_generic_resource_deployment_without_tags_is_rejected() -> None:
+    plan = PlanBuilder()
+    deployment = _generic_deployment("claude-sonnet-4-6")
+    del deployment["tags"]
+    plan.add("azure-native:resources:Resource", "sonnet", deployment)
+    other = _generic_deployment("x", resourceProviderNamespace="Microsoft.Web", resourceType="y")
+    del other["tags"]
+    plan.add("azure-native:resources:Resource", "other", other)
+
+    violations = [v for v in plan.check() if v.policy == "required-tags"]
+
+    assert [v.name for v in violations] == ["sonnet"]
 
 
 def test_bedrock_provisioned_throughput_model_is_checked() -> None:
