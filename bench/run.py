@@ -7,6 +7,10 @@ runs it (interpreter start, imports, config validation, the program under mocks,
 rendering). Its baseline is the floor every plan pays: starting Python and importing
 the Pulumi SDK and the AWS provider modules the program uses. In-process figures
 (the render alone, warm) are printed too. Figures are medians over the repeats.
+
+routing: bench/routing.py, run as its own process after the plan benchmarks: the
+router's overhead, failover, blackhole and hedging figures against the emulator, each
+beside the bare SDK client (see that file).
 """
 
 from __future__ import annotations
@@ -78,7 +82,12 @@ def main() -> int:
                 f"target    prod plan under {TARGET_PROD_PLAN_SECONDS:.0f} s: "
                 f"{'met' if ok else 'MISSED'} ({cold / TARGET_PROD_PLAN_SECONDS:.0%} of target)"
             )
-    return verdict
+
+    print(flush=True)
+    routing = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "routing.py")], cwd=ROOT, check=False, timeout=600
+    )
+    return verdict or routing.returncode
 
 
 if __name__ == "__main__":

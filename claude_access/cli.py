@@ -238,6 +238,19 @@ def emulate(
 # --- the offline main job --------------------------------------------------------------
 
 
+class _Steps:
+    """Numbered step headings, so that a step can be added anywhere without renumbering."""
+
+    def __init__(self) -> None:
+        self._number = 0
+
+    def begin(self, title: str) -> None:
+        if self._number:
+            click.echo("")
+        self._number += 1
+        click.echo(f"== {self._number}. {title}")
+
+
 @cli.command()
 @click.option("--stack", "-s", default="dev", show_default=True, help="The stack to exercise.")
 @click.option(
@@ -248,38 +261,128 @@ def emulate(
     help="Where to write the plan document and reports.",
 )
 def demo(stack: str, out: Path) -> None:
-    """Run the kit's main job offline: plan, then every check that runs without a cloud."""
+    """Run the kit's main job offline: plan, policy check, smoke tests and failover drill."""
+    from smoke_tests.emulator import PATH_KINDS, Emulator
+
+    out.mkdir(parents=True, exist_ok=True)
+    steps = _Steps()
+    written: list[tuple[Path, str]] = []
+
+    plan_file = _demo_plan(steps, stack, out)
+    written.append((plan_file, "the plan document, with the stack's claudePaths output"))
+    _demo_policy_check(steps, plan_file)
+
+    # The steps that call Claude share one emulator, serving a path of every kind.
+    manifest_file = out / f"{stack}.emulator-paths.json"
+    with Emulator(PATH_KINDS) as emulator:
+        emulator.write_manifest(manifest_file, stack=stack)
+        written.append((manifest_file, "the emulator's manifest (its ports closed with the demo)"))
+        junit_file = _demo_smoke(steps, stack, manifest_file, out)
+        written.append((junit_file, "the smoke run as JUnit XML, as CI collects it"))
+        drill_file = _demo_drill(steps, stack, manifest_file, out)
+        written.append((drill_file, "the failover drill's report as JSON"))
+
+    _demo_next(stack, written, manifest_file)
+
+
+def _demo_plan(steps: _Steps, stack: str, out: Path) -> Path:
+    """Render the stack's plan and write the plan document; return its file."""
     from claude_access import plan as planning
     from components.config import ConfigError
 
-    out.mkdir(parents=True, exist_ok=True)
-    plan_file = out / f"{stack}.plan.json"
-
-    click.echo(f"== 1. plan: what `pulumi up -s {stack}` would create")
+    steps.begin(f"plan: what `pulumi up -s {stack}` would create")
     try:
         rendered = planning.render_stack(stack)
     except ConfigError as error:
         _fail(f"invalid stack config for {stack!r}:\n  " + "\n  ".join(error.problems))
     except planning.PlanError as error:
         _fail(str(error))
+    plan_file = out / f"{stack}.plan.json"
     plan_file.write_text(rendered.to_json(), encoding="utf-8")
     click.echo(format_tree(rendered.document))
     click.echo(summary(rendered.document))
     click.echo(f"plan document: {plan_file}")
+    return plan_file
 
-    click.echo("")
-    click.echo("== 2. policy check: the claude-access-guard policies over the plan")
+
+def _demo_policy_check(steps: _Steps, plan_file: Path) -> None:
+    """Evaluate the policy pack over the plan; stop the demo on a mandatory violation."""
     from policies import offline
 
+    steps.begin("policy check: the claude-access-guard policies over the plan")
     violations = _policy_violations(plan_file, None)
     click.echo(offline.format_text(violations))
     if offline.has_mandatory(violations):
         _fail("the plan violates a mandatory policy; fix it before deploying", FOUND_PROBLEMS)
 
+
+def _demo_smoke(steps: _Steps, stack: str, manifest_file: Path, out: Path) -> Path:
+    """Run the smoke checks against the emulator's manifest; return the JUnit report's file."""
+    from routing.manifest import load_manifest
+    from smoke_tests import report, runner
+
+    steps.begin("smoke tests: every path kind, served by the emulator on loopback")
+    manifest = load_manifest(manifest_file)
+    click.echo(f"manifest: {manifest_file} ({len(manifest.paths)} paths)")
+    cases = runner.prepare(manifest, offline=True)
+    result = runner.run(manifest, cases, timeout=10.0, deadline=60.0, allow_emulator=True)
+    click.echo(report.format_report(result))
+    junit_file = out / f"{stack}.smoke.xml"
+    report.write_junit(result, junit_file)
+    if not result.passed:
+        _fail(
+            "the smoke checks failed against the emulator; see the failures above", FOUND_PROBLEMS
+        )
+    return junit_file
+
+
+def _demo_drill(steps: _Steps, stack: str, manifest_file: Path, out: Path) -> Path:
+    """Break the first path on the client side and show that traffic moves and returns."""
+    from routing.drill import DrillSettings, format_report, run_drills, to_json
+    from routing.drill_command import quiet_routing_logs
+    from routing.faults import FaultMode
+    from routing.manifest import load_manifest
+
+    quiet_routing_logs()
+    manifest = load_manifest(manifest_file)
+    first = manifest.ordered()[0].name
+    steps.begin(f"failover drill: {first} refuses connections, the router moves on")
+    settings = DrillSettings(
+        mode=FaultMode.parse("refuse"), requests=10, bound=2.0, cooldown=0.5, attempt_timeout=2.0
+    )
+    reports = run_drills(manifest, [first], settings, allow_emulator=True)
+    click.echo(format_report(manifest.stack, settings, reports))
+    drill_file = out / f"{stack}.drill.json"
+    drill_file.write_text(
+        json.dumps(to_json(manifest.stack, settings, reports), indent=2), encoding="utf-8"
+    )
+    if not all(report.passed for report in reports):
+        _fail(
+            "the failover drill failed against the emulator; see the report above", FOUND_PROBLEMS
+        )
+    return drill_file
+
+
+def _demo_next(stack: str, written: list[tuple[Path, str]], manifest_file: Path) -> None:
+    """What a new user should look at, and run, after the demo."""
+    click.echo("")
+    click.echo("files written:")
+    for file, what in written:
+        click.echo(f"  - {file}: {what}")
     click.echo("")
     click.echo("next:")
-    click.echo(f"  - read {plan_file} (the plan document) and its claudePaths output")
-    click.echo("  - `claude-access emulate` serves every path's Claude endpoint on loopback")
+    click.echo(
+        f"  - `claude-access smoke --stack {stack}` runs the same checks against the deployed "
+        "stack (needs the pulumi CLI and your AWS, Google and Azure sign-ins)"
+    )
+    click.echo(
+        f"  - `claude-access emulate --manifest {manifest_file}` serves every path's Claude "
+        f"endpoint on loopback; then `claude-access smoke --manifest {manifest_file} --offline`"
+    )
+    click.echo(
+        f"  - `claude-access drill --stack {stack}` breaks each path of the deployed stack in "
+        "turn, on the client side, and shows that traffic fails over and comes back"
+    )
     click.echo("  - `claude-access plan --stack prod` for the two-region production stack")
     click.echo("  - `make test` for every check the kit has")
 
@@ -294,6 +397,18 @@ def schema(which: str) -> None:
     from claude_access import schemas
 
     click.echo(json.dumps(schemas.generate(which), indent=2, sort_keys=True))
+
+
+def _register_commands() -> None:
+    """Add the commands that live with their own package."""
+    from routing.drill_command import drill
+    from smoke_tests.command import smoke
+
+    cli.add_command(smoke)
+    cli.add_command(drill)
+
+
+_register_commands()
 
 
 def main() -> None:

@@ -45,6 +45,7 @@ from routing.manifest import (
 __all__ = [
     "ClientFactory",
     "CredentialError",
+    "TransportWrapper",
     "build_client",
     "is_loopback",
 ]
@@ -56,6 +57,12 @@ SESSION_SECONDS = 3600
 
 REFRESH_MARGIN = 300.0
 """A client is rebuilt when its credentials expire within this many seconds."""
+
+
+TransportWrapper = Callable[[PathEntry, Any], Any]
+"""Given a path and the transport its HTTP client would use (an ``httpx2.BaseTransport``,
+or ``httpx2.AsyncBaseTransport`` for async clients), return the transport to use instead:
+usually one that wraps it, as the failover drill's fault injection does."""
 
 
 class CredentialError(Exception):
@@ -87,20 +94,28 @@ def build_client(
     max_retries: int = 0,
     asynchronous: bool = False,
     allow_emulator: bool = False,
+    wrap_transport: TransportWrapper | None = None,
 ) -> tuple[Any, float | None]:
     """The SDK client for ``entry`` and when its credentials expire (epoch seconds).
 
     :param timeout: a float or ``anthropic.Timeout`` for every call of the client.
     :param max_retries: the SDK's own retries; the router and smoke tests use 0.
     :param allow_emulator: accept ``emulator`` credentials (only on loopback URLs).
+    :param wrap_transport: replaces the transport under the client's HTTP client (see
+        :data:`TransportWrapper`); the SDK's own connection settings are kept beneath it.
     :raises CredentialError: when the credentials cannot be obtained.
     """
-    built = _build(entry, timeout, max_retries, asynchronous, allow_emulator)
+    built = _build(entry, timeout, max_retries, asynchronous, allow_emulator, wrap_transport)
     return built.client, built.expires_at
 
 
 def _build(
-    entry: PathEntry, timeout: Any, max_retries: int, asynchronous: bool, allow_emulator: bool
+    entry: PathEntry,
+    timeout: Any,
+    max_retries: int,
+    asynchronous: bool,
+    allow_emulator: bool,
+    wrap_transport: TransportWrapper | None = None,
 ) -> _Built:
     auth = entry.auth
     common: dict[str, Any] = {
@@ -108,6 +123,22 @@ def _build(
         "timeout": timeout,
         "max_retries": max_retries,
     }
+    if wrap_transport is None:
+        return _build_for_auth(entry, auth, common, asynchronous, allow_emulator)
+    http = _wrapped_http_client(entry, timeout, asynchronous, wrap_transport)
+    try:
+        return _build_for_auth(
+            entry, auth, {**common, "http_client": http}, asynchronous, allow_emulator
+        )
+    except BaseException:
+        if not asynchronous:
+            http.close()
+        raise
+
+
+def _build_for_auth(
+    entry: PathEntry, auth: Any, common: dict[str, Any], asynchronous: bool, allow_emulator: bool
+) -> _Built:
     if isinstance(auth, EmulatorAuth):
         if not allow_emulator:
             raise CredentialError(
@@ -137,6 +168,26 @@ def _build(
         client = _sdk("AnthropicFoundry", asynchronous)(azure_ad_token_provider=provider, **common)
         return _Built(client, None)
     raise CredentialError(f"path {entry.name!r} has an auth type this kit cannot use")
+
+
+def _wrapped_http_client(
+    entry: PathEntry, timeout: Any, asynchronous: bool, wrap_transport: TransportWrapper
+) -> Any:
+    """The SDK's default HTTP client (keep-alive, limits, proxies from the environment),
+    with every transport it would route through wrapped."""
+    import anthropic
+
+    http: Any = (
+        anthropic.DefaultAsyncHttpxClient(timeout=timeout)
+        if asynchronous
+        else anthropic.DefaultHttpxClient(timeout=timeout)
+    )
+    http._transport = wrap_transport(entry, http._transport)
+    http._mounts = {
+        pattern: None if transport is None else wrap_transport(entry, transport)
+        for pattern, transport in http._mounts.items()
+    }
+    return http
 
 
 def _sdk(name: str, asynchronous: bool) -> Any:
@@ -289,12 +340,14 @@ class ClientFactory:
         asynchronous: bool = False,
         allow_emulator: bool = False,
         clock: Callable[[], float] = time.time,
+        wrap_transport: TransportWrapper | None = None,
     ) -> None:
         self._options = {
             "timeout": timeout,
             "max_retries": max_retries,
             "asynchronous": asynchronous,
             "allow_emulator": allow_emulator,
+            "wrap_transport": wrap_transport,
         }
         self._clock = clock
         self._built: dict[str, _Built] = {}

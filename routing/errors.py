@@ -73,6 +73,18 @@ _BY_STATUS = {
 }
 
 
+_CREDENTIAL_PROVIDER_ERRORS = frozenset(
+    {
+        "ClientAuthenticationError",
+        "CredentialUnavailableError",
+        "RefreshError",
+        "DefaultCredentialsError",
+        "NoCredentialsError",
+    }
+)
+"""What azure-identity, google-auth and botocore raise when they cannot produce a credential."""
+
+
 def _chain(error: BaseException) -> list[BaseException]:
     """The error and its causes, outermost first, without cycles."""
     seen: list[BaseException] = []
@@ -111,6 +123,13 @@ def classify(error: BaseException) -> Failure:
 
     chain = _chain(error)
     names = _type_names(chain)
+    provider_failure = sorted(names & _CREDENTIAL_PROVIDER_ERRORS)
+    if provider_failure:
+        # Vertex and Foundry clients fetch their tokens inside the call itself.
+        return Failure(
+            Category.CREDENTIALS,
+            f"the path's credentials could not be obtained ({provider_failure[0]})",
+        )
     if isinstance(error, anthropic.APITimeoutError) or any(
         isinstance(item, TimeoutError) or "Timeout" in type(item).__name__ for item in chain
     ):
@@ -173,6 +192,8 @@ _HINTS: dict[tuple[str, Category], str] = {
     ("bedrock", Category.REFUSED): "check the bedrock-runtime VPC endpoint and its security "
     "group's allowed CIDRs",
     ("bedrock", Category.DNS): "check private DNS on the bedrock-runtime VPC endpoint",
+    ("bedrock", Category.CREDENTIALS): "sign in to AWS (a profile or SSO session) as one of "
+    "the invoker role's trusted principals, so that it can be assumed",
     ("bedrock-mantle", Category.AUTHENTICATION): "check the invoker role's session and "
     "the clock (SigV4)",
     ("bedrock-mantle", Category.PERMISSION): "check that the invoker role may call "
@@ -180,6 +201,8 @@ _HINTS: dict[tuple[str, Category], str] = {
     ("bedrock-mantle", Category.NOT_FOUND): "check the mantle model id in the catalog and that "
     "the model is offered on bedrock-mantle in this region",
     ("bedrock-mantle", Category.DNS): "check the bedrock-mantle VPC endpoint's private DNS",
+    ("bedrock-mantle", Category.CREDENTIALS): "sign in to AWS (a profile or SSO session) as "
+    "one of the invoker role's trusted principals, so that it can be assumed",
     ("anthropic", Category.AUTHENTICATION): "the API key in Secrets Manager is wrong or "
     "revoked; set a new one with `pulumi config set --secret` and deploy",
     ("anthropic", Category.PERMISSION): "the API key's workspace may not use this model",
@@ -209,6 +232,8 @@ _HINTS: dict[tuple[str, Category], str] = {
     "Marketplace terms for the Claude offer are accepted on the subscription",
     ("foundry", Category.RATE_LIMITED): "raise the deployment's capacity or request quota",
     ("foundry", Category.DNS): "check the privatelink DNS zones linked to the VNet",
+    ("foundry", Category.CREDENTIALS): "run `az login`, or run where the managed identity "
+    "is attached, so that DefaultAzureCredential finds a credential",
 }
 
 _GENERIC: dict[Category, str] = {

@@ -10,6 +10,9 @@ secret value.
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -21,7 +24,10 @@ __all__ = [
     "Manifest",
     "ManifestError",
     "PathEntry",
+    "emulated_paths",
     "load_manifest",
+    "read_stack_manifest",
+    "refuse_emulated",
 ]
 
 SCHEMA_VERSION = 1
@@ -149,6 +155,84 @@ def load_manifest(source: str | Path | dict[str, Any]) -> Manifest:
         first = error.errors(include_url=False)[0]
         key = ".".join(str(part) for part in first["loc"])
         raise ManifestError(f"{where}: {key or 'manifest'}: {first['msg']}.") from None
+
+
+PULUMI_SECONDS = 60.0
+"""How long ``pulumi stack output`` may take before a command gives up on it."""
+
+
+def read_stack_manifest(stack: str) -> Manifest:
+    """The ``claudePaths`` output of a deployed stack, read with the Pulumi CLI.
+
+    The CLI is looked up on ``PATH`` when called and run without ``--show-secrets``; a
+    manifest holds no secret anyway.
+
+    :raises ManifestError: in one sentence, when the CLI is missing, fails or prints no
+        manifest, saying what to pass instead.
+    """
+    instead = "pass --manifest with a file that `pulumi stack output --json claudePaths` wrote"
+    pulumi = shutil.which("pulumi")
+    if pulumi is None:
+        raise ManifestError(
+            f"the pulumi CLI is not on PATH, so the manifest of stack {stack!r} cannot be "
+            f"read; install it, or {instead}."
+        )
+    command = [pulumi, "stack", "output", "--json", "claudePaths", "--stack", stack]
+    try:
+        answer = subprocess.run(
+            command, capture_output=True, text=True, timeout=PULUMI_SECONDS, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise ManifestError(
+            f"`pulumi stack output` for stack {stack!r} did not finish within "
+            f"{PULUMI_SECONDS:g} s; {instead}."
+        ) from None
+    except OSError as error:
+        raise ManifestError(
+            f"the pulumi CLI at {pulumi} cannot be run ({error.strerror or error}); {instead}."
+        ) from None
+    if answer.returncode != 0:
+        first = next(
+            (" ".join(line.split()) for line in answer.stderr.splitlines() if line.strip()),
+            "no message",
+        )
+        raise ManifestError(
+            f"`pulumi stack output` for stack {stack!r} failed ({first[:200]}); {instead}."
+        )
+    try:
+        raw = json.loads(answer.stdout)
+    except json.JSONDecodeError:
+        raise ManifestError(
+            f"`pulumi stack output` for stack {stack!r} printed no JSON; {instead}."
+        ) from None
+    return load_manifest(raw)
+
+
+def emulated_paths(manifest: Manifest, names: Iterable[str] = ()) -> list[str]:
+    """The paths (of ``names``, or all) that carry the emulator's test credentials."""
+    wanted = set(names)
+    return [
+        entry.name
+        for entry in manifest.ordered()
+        if isinstance(entry.auth, EmulatorAuth) and (not wanted or entry.name in wanted)
+    ]
+
+
+def refuse_emulated(
+    manifest: Manifest, *, allowed: bool, names: Iterable[str] = (), option: str = "--offline"
+) -> None:
+    """Stop a command that would use emulator credentials without being told to.
+
+    :raises ManifestError: naming the paths and the option that allows them.
+    """
+    emulated = emulated_paths(manifest, names)
+    if emulated and not allowed:
+        noun, verb = ("path", "carries") if len(emulated) == 1 else ("paths", "carry")
+        raise ManifestError(
+            f"the manifest's {noun} {', '.join(emulated)} {verb} the emulator's test "
+            f"credentials, so pass {option} to run against the local emulator, or use the "
+            "manifest of a deployed stack."
+        )
 
 
 def json_schema() -> dict[str, Any]:
