@@ -5,11 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_azure_native import network, privatedns
+from pulumi_azure_native import privatedns
 
 from components.azure import data
+from components.by_token import TokenResource
 
 __all__ = ["FoundryPrivateAccess", "FoundryPrivateAccessArgs"]
+
+PRIVATE_ENDPOINT = "azure-native:network:PrivateEndpoint"
+PRIVATE_DNS_ZONE_GROUP = "azure-native:network:PrivateDnsZoneGroup"
+"""The network types the kit creates, registered by token (see :mod:`components.by_token`)."""
 
 
 @dataclass(frozen=True)
@@ -62,21 +67,25 @@ class FoundryPrivateAccess(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         # 1. The endpoint.
-        endpoint = network.PrivateEndpoint(
+        endpoint = TokenResource(
+            PRIVATE_ENDPOINT,
             f"{name}-endpoint",
-            private_endpoint_name=args.endpoint_name,
-            resource_group_name=args.resource_group_name,
-            location=args.location,
-            subnet=network.SubnetArgs(id=args.subnet_id),
-            private_link_service_connections=[
-                network.PrivateLinkServiceConnectionArgs(
-                    name=args.endpoint_name,
-                    private_link_service_id=args.account_id,
-                    group_ids=[data.PRIVATE_LINK_GROUP],
-                )
-            ],
-            tags={},
-            opts=child,
+            {
+                "privateEndpointName": args.endpoint_name,
+                "resourceGroupName": args.resource_group_name,
+                "location": args.location,
+                "subnet": {"id": args.subnet_id},
+                "privateLinkServiceConnections": [
+                    {
+                        "name": args.endpoint_name,
+                        "privateLinkServiceId": args.account_id,
+                        "groupIds": [data.PRIVATE_LINK_GROUP],
+                    }
+                ],
+                "tags": {},
+            },
+            child,
+            outputs=["name"],
         )
 
         # 2. The zones, each linked to the VNet.
@@ -105,18 +114,19 @@ class FoundryPrivateAccess(pulumi.ComponentResource):
             self.zone_ids[zone_name] = zone.id
 
         # 3. The zone group that keeps the endpoint's records in the zones.
-        network.PrivateDnsZoneGroup(
+        TokenResource(
+            PRIVATE_DNS_ZONE_GROUP,
             f"{name}-zones",
-            private_dns_zone_group_name="default",
-            private_endpoint_name=endpoint.name,
-            resource_group_name=args.resource_group_name,
-            private_dns_zone_configs=[
-                network.PrivateDnsZoneConfigArgs(
-                    name=zone_name.replace(".", "-"), private_dns_zone_id=zone_id
-                )
-                for zone_name, zone_id in self.zone_ids.items()
-            ],
-            opts=child,
+            {
+                "privateDnsZoneGroupName": "default",
+                "privateEndpointName": endpoint.get("name"),
+                "resourceGroupName": args.resource_group_name,
+                "privateDnsZoneConfigs": [
+                    {"name": zone_name.replace(".", "-"), "privateDnsZoneId": zone_id}
+                    for zone_name, zone_id in self.zone_ids.items()
+                ],
+            },
+            child,
         )
 
         self.endpoint_id = endpoint.id

@@ -27,8 +27,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_gcp import compute, dns
+from pulumi_gcp import dns
 
+from components.by_token import TokenResource
 from components.gcp.options import child_options
 
 __all__ = [
@@ -45,23 +46,28 @@ PSC_TARGET = "all-apis"
 PRIVATE_NAME = "private.googleapis.com."
 """The name that carries the endpoint's address inside the private zone."""
 
+SUBNETWORK = "gcp:compute/subnetwork:Subnetwork"
+GLOBAL_ADDRESS = "gcp:compute/globalAddress:GlobalAddress"
+GLOBAL_FORWARDING_RULE = "gcp:compute/globalForwardingRule:GlobalForwardingRule"
+"""The compute types the kit creates, registered by token (see :mod:`components.by_token`)."""
+
 _SUBNET_PROPERTIES_LEFT_ALONE = [
-    "allow_subnet_cidr_routes_overlap",
+    "allowSubnetCidrRoutesOverlap",
     "description",
-    "external_ipv6_prefix",
-    "internal_ipv6_prefix",
-    "ip_cidr_range",
-    "ip_collection",
-    "ipv6_access_type",
-    "log_config",
+    "externalIpv6Prefix",
+    "internalIpv6Prefix",
+    "ipCidrRange",
+    "ipCollection",
+    "ipv6AccessType",
+    "logConfig",
     "params",
-    "private_ipv6_google_access",
+    "privateIpv6GoogleAccess",
     "purpose",
-    "reserved_internal_range",
+    "reservedInternalRange",
     "role",
-    "secondary_ip_ranges",
-    "send_secondary_ip_range_if_empty",
-    "stack_type",
+    "secondaryIpRanges",
+    "sendSecondaryIpRangeIfEmpty",
+    "stackType",
 ]
 """Subnetwork properties that belong to the network's owners, not to the kit."""
 
@@ -134,14 +140,17 @@ class GoogleApisPrivateAccess(pulumi.ComponentResource):
 
         # 1. Private Google Access on the workload subnetworks.
         for subnet in args.subnets:
-            compute.Subnetwork(
+            TokenResource(
+                SUBNETWORK,
                 f"{name}-{subnet.region}-{subnet.name}",
-                project=args.project,
-                name=subnet.name,
-                region=subnet.region,
-                network=args.network,
-                private_ip_google_access=True,
-                opts=pulumi.ResourceOptions.merge(
+                {
+                    "project": args.project,
+                    "name": subnet.name,
+                    "region": subnet.region,
+                    "network": args.network,
+                    "privateIpGoogleAccess": True,
+                },
+                pulumi.ResourceOptions.merge(
                     child,
                     pulumi.ResourceOptions(
                         retain_on_delete=True, ignore_changes=_SUBNET_PROPERTIES_LEFT_ALONE
@@ -153,27 +162,36 @@ class GoogleApisPrivateAccess(pulumi.ComponentResource):
         self.psc_address = None
         if args.psc is not None:
             psc = args.psc
-            address = compute.GlobalAddress(
+            address = TokenResource(
+                GLOBAL_ADDRESS,
                 f"{name}-psc-address",
-                project=args.project,
-                name=f"{psc.name}-address",
-                description="claude-access: the Private Service Connect endpoint for Google APIs",
-                address_type="INTERNAL",
-                purpose="PRIVATE_SERVICE_CONNECT",
-                network=args.network,
-                address=psc.address,
-                opts=child,
+                {
+                    "project": args.project,
+                    "name": f"{psc.name}-address",
+                    "description": "claude-access: the Private Service Connect endpoint for "
+                    "Google APIs",
+                    "addressType": "INTERNAL",
+                    "purpose": "PRIVATE_SERVICE_CONNECT",
+                    "network": args.network,
+                    "address": psc.address,
+                    "labels": None,
+                },
+                child,
             )
-            compute.GlobalForwardingRule(
+            TokenResource(
+                GLOBAL_FORWARDING_RULE,
                 f"{name}-psc",
-                project=args.project,
-                name=psc.name,
-                description="claude-access: Google APIs (Vertex AI) inside the VPC",
-                target=PSC_TARGET,
-                network=args.network,
-                ip_address=address.id,
-                load_balancing_scheme="",
-                opts=child,
+                {
+                    "project": args.project,
+                    "name": psc.name,
+                    "description": "claude-access: Google APIs (Vertex AI) inside the VPC",
+                    "target": PSC_TARGET,
+                    "network": args.network,
+                    "ipAddress": address.id,
+                    "loadBalancingScheme": "",
+                    "labels": None,
+                },
+                child,
             )
             zone = dns.ManagedZone(
                 f"{name}-googleapis",
