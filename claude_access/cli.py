@@ -8,6 +8,7 @@ never prints a traceback.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import sys
@@ -413,7 +414,12 @@ _register_commands()
 
 def main() -> None:
     """Console entry point."""
-    cli(prog_name="claude-access")
+    try:
+        cli(prog_name="claude-access")
+    finally:
+        # A plan leaves the provider SDKs' tens of thousands of objects behind; the
+        # interpreter's last collection of them on exit would take about a second.
+        gc.freeze()
 
 
 if __name__ == "__main__":

@@ -11,9 +11,11 @@ same document.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import gc
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -223,10 +225,29 @@ def render(config: Mapping[str, str], secret_keys: list[str], *, stack: str) -> 
     """
     saved_config = dict(runtime_config.CONFIG.get())
     saved_secret_keys = list(runtime_config._SECRET_KEYS.get())
+    with _collector_paused():
+        try:
+            return _render(config, secret_keys, stack=stack)
+        finally:
+            runtime_config.set_all_config(saved_config, saved_secret_keys)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for a render.
+
+    The first render loads the provider SDKs' modules, tens of thousands of classes, and
+    each collection of the growing heap walks them all again: about a second of a
+    cold prod plan, against no memory saved (reference counting frees nearly everything
+    a render drops). Collection resumes afterwards as it was.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
-        return _render(config, secret_keys, stack=stack)
+        yield
     finally:
-        runtime_config.set_all_config(saved_config, saved_secret_keys)
+        if was_enabled:
+            gc.enable()
 
 
 def _render(config: Mapping[str, str], secret_keys: list[str], *, stack: str) -> Plan:

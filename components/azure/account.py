@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_azure_native import authorization, cognitiveservices, managedidentity, resources
+from pulumi_azure_native import cognitiveservices, managedidentity, resources
 
 from components.azure import data, ids
 from components.azure.config import CustomerManagedKey
+from components.by_token import TokenResource
 
 __all__ = ["FoundryAccount", "FoundryAccountArgs"]
 
@@ -86,19 +87,22 @@ class FoundryAccount(pulumi.ComponentResource):
                 opts=child,
             )
             depends_on.append(
-                authorization.RoleAssignment(
+                TokenResource(
+                    data.ROLE_ASSIGNMENT,
                     f"{name}-encryption-key",
-                    role_assignment_name=ids.assignment_name(
-                        key.key_id, args.encryption_identity_name, data.KEY_ENCRYPTION_ROLE_ID
-                    ),
-                    role_definition_id=ids.role_definition_id(
-                        args.subscription_id, data.KEY_ENCRYPTION_ROLE_ID
-                    ),
-                    principal_id=encryptor.principal_id,
-                    principal_type="ServicePrincipal",
-                    scope=key.key_id,
-                    description="claude-access: the Foundry account encrypts with this key",
-                    opts=child,
+                    {
+                        "roleAssignmentName": ids.assignment_name(
+                            key.key_id, args.encryption_identity_name, data.KEY_ENCRYPTION_ROLE_ID
+                        ),
+                        "roleDefinitionId": ids.role_definition_id(
+                            args.subscription_id, data.KEY_ENCRYPTION_ROLE_ID
+                        ),
+                        "principalId": encryptor.principal_id,
+                        "principalType": "ServicePrincipal",
+                        "scope": key.key_id,
+                        "description": "claude-access: the Foundry account encrypts with this key",
+                    },
+                    child,
                 )
             )
             identity = cognitiveservices.IdentityArgs(

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_azure_native import monitor, operationalinsights
+from pulumi_azure_native import operationalinsights
+
+from components.azure import data
+from components.by_token import TokenResource
 
 __all__ = ["LOG_CATEGORY_GROUPS", "FoundryDiagnostics", "FoundryDiagnosticsArgs"]
 
@@ -60,17 +63,19 @@ class FoundryDiagnostics(pulumi.ComponentResource):
             tags={},
             opts=child,
         )
-        monitor.DiagnosticSetting(
+        TokenResource(
+            data.DIAGNOSTIC_SETTING,
             f"{name}-setting",
-            name=args.setting_name,
-            resource_uri=args.account_id,
-            workspace_id=workspace.id,
-            logs=[
-                monitor.DiagnosticsLogSettingsArgs(category_group=group, enabled=True)
-                for group in LOG_CATEGORY_GROUPS
-            ],
-            metrics=[monitor.DiagnosticsMetricSettingsArgs(category="AllMetrics", enabled=True)],
-            opts=child,
+            {
+                "name": args.setting_name,
+                "resourceUri": args.account_id,
+                "workspaceId": workspace.id,
+                "logs": [
+                    {"categoryGroup": group, "enabled": True} for group in LOG_CATEGORY_GROUPS
+                ],
+                "metrics": [{"category": "AllMetrics", "enabled": True}],
+            },
+            child,
         )
 
         self.workspace_id = workspace.id

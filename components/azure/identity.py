@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_azure_native import authorization, managedidentity
+from pulumi_azure_native import managedidentity
 
 from components.azure import data, ids
 from components.azure.config import CallerPrincipal
+from components.by_token import TokenResource
 
 __all__ = ["FoundryCallers", "FoundryCallersArgs"]
 
@@ -81,17 +82,20 @@ class FoundryCallers(pulumi.ComponentResource):
             for principal in args.principals
         ]
         for label, seed, principal_id, principal_type in grantees:
-            authorization.RoleAssignment(
+            TokenResource(
+                data.ROLE_ASSIGNMENT,
                 f"{name}-{label}",
-                role_assignment_name=ids.assignment_name(
-                    args.account_scope, seed, data.CALLER_ROLE_ID
-                ),
-                role_definition_id=role,
-                principal_id=principal_id,
-                principal_type=principal_type,
-                scope=args.account_id,
-                description="claude-access: may call Claude on this Foundry account",
-                opts=child,
+                {
+                    "roleAssignmentName": ids.assignment_name(
+                        args.account_scope, seed, data.CALLER_ROLE_ID
+                    ),
+                    "roleDefinitionId": role,
+                    "principalId": principal_id,
+                    "principalType": principal_type,
+                    "scope": args.account_id,
+                    "description": "claude-access: may call Claude on this Foundry account",
+                },
+                child,
             )
 
         self.client_id = identity.client_id

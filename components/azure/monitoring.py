@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import pulumi
-from pulumi_azure_native import consumption, monitor
+from pulumi_azure_native import consumption
 
 from components.azure import data
+from components.by_token import TokenResource
 
 __all__ = [
     "FoundryAlerts",
@@ -65,21 +66,26 @@ class FoundryAlerts(pulumi.ComponentResource):
                 f"got {args.short_name!r}"
             )
 
-        group = monitor.ActionGroup(
+        group = TokenResource(
+            data.ACTION_GROUP,
             f"{name}-group",
-            action_group_name=f"{args.name_prefix}-oncall",
-            group_short_name=args.short_name,
-            resource_group_name=args.resource_group_name,
-            location="global",
-            enabled=True,
-            email_receivers=[
-                monitor.MicrosoftCommonEmailReceiverArgs(
-                    name=f"email-{index}", email_address=email, use_common_alert_schema=True
-                )
-                for index, email in enumerate(args.emails)
-            ],
-            tags={},
-            opts=child,
+            {
+                "actionGroupName": f"{args.name_prefix}-oncall",
+                "groupShortName": args.short_name,
+                "resourceGroupName": args.resource_group_name,
+                "location": "global",
+                "enabled": True,
+                "emailReceivers": [
+                    {
+                        "name": f"email-{index}",
+                        "emailAddress": email,
+                        "useCommonAlertSchema": True,
+                    }
+                    for index, email in enumerate(args.emails)
+                ],
+                "tags": {},
+            },
+            child,
         )
 
         watched = [
@@ -94,40 +100,45 @@ class FoundryAlerts(pulumi.ComponentResource):
         ]
         window = f"PT{args.window_minutes}M"
         for suffix, what, codes, threshold, severity in watched:
-            monitor.MetricAlert(
+            TokenResource(
+                data.METRIC_ALERT,
                 f"{name}-{suffix}",
-                rule_name=f"{args.name_prefix}-{suffix}",
-                resource_group_name=args.resource_group_name,
-                location="global",
-                description=f"claude-access: {what} Claude requests on the Foundry account",
-                severity=severity,
-                enabled=True,
-                scopes=[args.account_id],
-                evaluation_frequency="PT1M",
-                window_size=window,
-                auto_mitigate=True,
-                criteria=monitor.MetricAlertSingleResourceMultipleMetricCriteriaArgs(
-                    odata_type="Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
-                    all_of=[
-                        monitor.MetricCriteriaArgs(
-                            criterion_type="StaticThresholdCriterion",
-                            name=suffix,
-                            metric_namespace=data.METRIC_NAMESPACE,
-                            metric_name=data.REQUESTS_METRIC,
-                            dimensions=[
-                                monitor.MetricDimensionArgs(
-                                    name="StatusCode", operator="Include", values=list(codes)
-                                )
-                            ],
-                            time_aggregation="Total",
-                            operator="GreaterThanOrEqual",
-                            threshold=threshold,
-                        )
-                    ],
-                ),
-                actions=[monitor.MetricAlertActionArgs(action_group_id=group.id)],
-                tags={},
-                opts=child,
+                {
+                    "ruleName": f"{args.name_prefix}-{suffix}",
+                    "resourceGroupName": args.resource_group_name,
+                    "location": "global",
+                    "description": f"claude-access: {what} Claude requests on the Foundry account",
+                    "severity": severity,
+                    "enabled": True,
+                    "scopes": [args.account_id],
+                    "evaluationFrequency": "PT1M",
+                    "windowSize": window,
+                    "autoMitigate": True,
+                    "criteria": {
+                        "odataType": "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+                        "allOf": [
+                            {
+                                "criterionType": "StaticThresholdCriterion",
+                                "name": suffix,
+                                "metricNamespace": data.METRIC_NAMESPACE,
+                                "metricName": data.REQUESTS_METRIC,
+                                "dimensions": [
+                                    {
+                                        "name": "StatusCode",
+                                        "operator": "Include",
+                                        "values": list(codes),
+                                    }
+                                ],
+                                "timeAggregation": "Total",
+                                "operator": "GreaterThanOrEqual",
+                                "threshold": threshold,
+                            }
+                        ],
+                    },
+                    "actions": [{"actionGroupId": group.id}],
+                    "tags": {},
+                },
+                child,
             )
 
         self.action_group_id = group.id
