@@ -14,6 +14,8 @@ from typing import Any, NoReturn
 
 import click
 
+from claude_access.manifest_options import manifest_source
+
 __all__ = ["drill", "quiet_routing_logs"]
 
 USAGE_ERROR = 2
@@ -36,18 +38,7 @@ def _usage_error(message: str) -> NoReturn:
 
 
 @click.command()
-@click.option(
-    "--stack",
-    metavar="ENV",
-    help="Read the manifest from this stack's claudePaths output (needs the pulumi CLI).",
-)
-@click.option(
-    "--manifest",
-    "manifest_file",
-    metavar="FILE",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Read the manifest from this JSON file instead.",
-)
+@manifest_source
 @click.option(
     "--offline",
     is_flag=True,
@@ -138,7 +129,7 @@ def drill(
     """
     from routing.drill import DrillInputError, DrillSettings, format_report, run_drills, to_json
     from routing.faults import FaultMode
-    from routing.manifest import ManifestError
+    from routing.manifest import ManifestError, manifest_from, refuse_emulated
 
     # 1. Validate the input: one manifest source, a fault mode, the settings.
     if stack is not None and manifest_file is not None:
@@ -168,7 +159,8 @@ def drill(
             if stack is None and manifest_file is None:
                 emulator, manifest = _emulated()
             else:
-                manifest = _load(stack, manifest_file, offline)
+                manifest = manifest_from(stack, manifest_file)
+                refuse_emulated(manifest, allowed=offline)
         except (ManifestError, DrillInputError) as error:
             _usage_error(str(error))
 
@@ -194,18 +186,6 @@ def drill(
         click.echo(format_report(manifest.stack, settings, reports))
     if not all(report.passed for report in reports):
         sys.exit(FOUND_PROBLEMS)
-
-
-def _load(stack: str | None, manifest_file: Path | None, offline: bool) -> Any:
-    from routing.manifest import load_manifest, read_stack_manifest, refuse_emulated
-
-    if manifest_file is not None:
-        manifest = load_manifest(manifest_file)
-    else:
-        assert stack is not None
-        manifest = read_stack_manifest(stack)
-    refuse_emulated(manifest, allowed=offline)
-    return manifest
 
 
 def _emulated() -> tuple[Any, Any]:

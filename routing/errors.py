@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["Category", "Failure", "classify", "hint"]
+__all__ = ["Category", "Failure", "classify", "hint", "request_id_of"]
 
 
 class Category(StrEnum):
@@ -85,6 +85,21 @@ _CREDENTIAL_PROVIDER_ERRORS = frozenset(
 """What azure-identity, google-auth and botocore raise when they cannot produce a credential."""
 
 
+REQUEST_ID_HEADERS = ("request-id", "x-amzn-requestid", "apim-request-id", "x-request-id")
+"""Where each platform puts its request id: Anthropic, AWS, Azure API Management, others."""
+
+
+def request_id_of(headers: Any) -> str | None:
+    """The platform's request id in a response's headers, to quote to its support."""
+    if headers is None:
+        return None
+    for name in REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value:
+            return str(value)
+    return None
+
+
 def _chain(error: BaseException) -> list[BaseException]:
     """The error and its causes, outermost first, without cycles."""
     seen: list[BaseException] = []
@@ -118,7 +133,8 @@ def classify(error: BaseException) -> Failure:
             category,
             f"HTTP {status}: {_api_message(error)}",
             status=status,
-            request_id=error.request_id,
+            # Bedrock's errors carry their id in an AWS header that the SDK does not read.
+            request_id=error.request_id or request_id_of(getattr(error.response, "headers", None)),
         )
 
     chain = _chain(error)

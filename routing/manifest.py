@@ -26,6 +26,7 @@ __all__ = [
     "PathEntry",
     "emulated_paths",
     "load_manifest",
+    "manifest_from",
     "read_stack_manifest",
     "refuse_emulated",
 ]
@@ -206,6 +207,18 @@ def read_stack_manifest(stack: str) -> Manifest:
             f"`pulumi stack output` for stack {stack!r} printed no JSON; {instead}."
         ) from None
     return load_manifest(raw)
+
+
+def manifest_from(stack: str | None, manifest_file: str | Path | None) -> Manifest:
+    """The manifest from a file, or else from a deployed stack's output.
+
+    :raises ManifestError: when neither is given, or the one given cannot be read.
+    """
+    if manifest_file is not None:
+        return load_manifest(manifest_file)
+    if stack is None:
+        raise ManifestError("pass --stack ENV or --manifest FILE to say which paths to use.")
+    return read_stack_manifest(stack)
 
 
 def emulated_paths(manifest: Manifest, names: Iterable[str] = ()) -> list[str]:

@@ -59,7 +59,7 @@ from routing import accounting
 from routing.accounting import Attempt, Outcome
 from routing.breaker import BreakerSnapshot, CircuitBreaker, Permit, Transition
 from routing.clients import ClientFactory, TransportWrapper
-from routing.errors import Category, Failure, classify
+from routing.errors import Category, Failure, classify, request_id_of
 from routing.exceptions import AllPathsFailed, DeadlineExceeded, StreamInterrupted
 from routing.hedging import Hedging, LatencyWindow, hedge_delay
 from routing.manifest import Manifest, PathEntry, Price, load_manifest
@@ -91,7 +91,6 @@ COUNTING_KINDS: Final = frozenset({"anthropic", "bedrock-mantle", "vertex", "fou
 _COUNT_PARAMS: Final = frozenset({"messages", "system", "tools", "tool_choice", "thinking"})
 """The request parameters that the token counting route takes."""
 
-_REQUEST_ID_HEADERS: Final = ("request-id", "x-amzn-requestid", "apim-request-id", "x-request-id")
 
 _PROGRAMMING_ERRORS: Final = (TypeError, AttributeError, KeyError, NameError, AssertionError)
 """Raised by a wrong call in this process, not by a path: never a reason to fail over."""
@@ -191,22 +190,6 @@ class _Primed:
     events: int
     characters: int
     ended: bool
-
-
-def _request_id(headers: Any) -> str | None:
-    for name in _REQUEST_ID_HEADERS:
-        value = headers.get(name)
-        if value:
-            return str(value)
-    return None
-
-
-def _failure_request_id(error: BaseException, failure: Failure) -> str | None:
-    if failure.request_id:
-        return failure.request_id
-    response = getattr(error, "response", None)
-    headers = getattr(response, "headers", None)
-    return None if headers is None else _request_id(headers)
 
 
 def _is_content(event: Any) -> bool:
@@ -522,7 +505,7 @@ class _RouterCore:
             status=failure.status,
             latency_ms=seconds * 1000.0,
             detail=failure.detail,
-            request_id=_failure_request_id(error, failure),
+            request_id=failure.request_id,
             hedged=hedged,
             stream=stream,
         )
@@ -735,7 +718,7 @@ class Router(_RouterCore):
                 raw = client.messages.with_raw_response.create(
                     model=candidate.model, timeout=timeout, **params
                 )
-                return raw.parse(), _request_id(raw.headers)
+                return raw.parse(), request_id_of(raw.headers)
             message = client.messages.create(model=candidate.model, timeout=timeout, **params)
             return message, message._request_id
 
@@ -781,7 +764,7 @@ class Router(_RouterCore):
                 model=candidate.model, timeout=timeout, **params
             ).__enter__()
             try:
-                return _prime(stream), _request_id(stream.response.headers)
+                return _prime(stream), request_id_of(stream.response.headers)
             except BaseException:
                 stream.close()
                 raise
@@ -1377,7 +1360,7 @@ class AsyncRouter(_RouterCore):
                 raw = await client.messages.with_raw_response.create(
                     model=candidate.model, timeout=timeout, **params
                 )
-                return await raw.parse(), _request_id(raw.headers)
+                return await raw.parse(), request_id_of(raw.headers)
             message = await client.messages.create(model=candidate.model, timeout=timeout, **params)
             return message, message._request_id
 
@@ -1412,7 +1395,7 @@ class AsyncRouter(_RouterCore):
                 model=candidate.model, timeout=timeout, **params
             ).__aenter__()
             try:
-                return await _aprime(stream), _request_id(stream.response.headers)
+                return await _aprime(stream), request_id_of(stream.response.headers)
             except BaseException:
                 await stream.close()
                 raise

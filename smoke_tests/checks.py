@@ -25,11 +25,11 @@ hint are the ones the router and the drill use too.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, Final, Literal
 
-from routing.errors import Category, Failure
+from routing.errors import Category, Failure, request_id_of
 
 __all__ = [
     "CHECKS",
@@ -61,9 +61,6 @@ MAX_TOKENS: Final = 16
 
 PROMPT: Final = "Reply with the single word: ready"
 """The one user turn every check sends."""
-
-_REQUEST_ID_HEADERS: Final = ("request-id", "x-amzn-requestid", "x-request-id", "apim-request-id")
-"""Where each platform puts the id its support desk asks for, most specific first."""
 
 
 @dataclass(frozen=True)
@@ -146,16 +143,6 @@ def supports(kind: str, check: str) -> bool:
     return check != "count-tokens" or kind in TOKEN_COUNTING_KINDS
 
 
-def _request_id(headers: Mapping[str, str] | None) -> str | None:
-    if headers is None:
-        return None
-    for name in _REQUEST_ID_HEADERS:
-        value = headers.get(name)
-        if value:
-            return value
-    return None
-
-
 def _elapsed_ms(since: float) -> float:
     return (time.perf_counter() - since) * 1000.0
 
@@ -172,7 +159,7 @@ def check_message(client: Any, model: str) -> Measurement:
     )
     message = raw.parse()
     latency = _elapsed_ms(started)
-    request_id = _request_id(raw.headers)
+    request_id = request_id_of(raw.headers)
     if not message.content:
         raise UnexpectedAnswer(Category.MALFORMED, "the answer held no content", request_id)
     return Measurement(
@@ -194,7 +181,7 @@ def check_stream(client: Any, model: str) -> Measurement:
         model=model, max_tokens=MAX_TOKENS, messages=_messages(), stream=True
     )
     with stream:
-        request_id = _request_id(stream.response.headers)
+        request_id = request_id_of(stream.response.headers)
         for event in stream:
             if event.type == "content_block_delta" and ttft is None:
                 ttft = _elapsed_ms(started)
@@ -228,7 +215,7 @@ def check_count_tokens(client: Any, model: str) -> Measurement:
     raw = client.messages.with_raw_response.count_tokens(model=model, messages=_messages())
     counted = raw.parse()
     latency = _elapsed_ms(started)
-    request_id = _request_id(raw.headers)
+    request_id = request_id_of(raw.headers)
     if not counted.input_tokens or counted.input_tokens < 1:
         raise UnexpectedAnswer(Category.MALFORMED, "the count held no input tokens", request_id)
     return Measurement(latency_ms=latency, input_tokens=counted.input_tokens, request_id=request_id)
@@ -276,10 +263,6 @@ def failed(case: Case, error: BaseException | Failure, latency_ms: float | None)
     else:
         failure = classify(error)
     request_id = failure.request_id
-    if request_id is None and not isinstance(error, Failure):
-        # Bedrock's errors carry their id in an AWS header that the SDK does not read.
-        response = getattr(error, "response", None)
-        request_id = _request_id(getattr(response, "headers", None))
     return CheckResult(
         path=case.path,
         kind=case.kind,

@@ -14,10 +14,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, Final, NoReturn
+from typing import Final, NoReturn
 
 import click
 
+from claude_access.manifest_options import manifest_source
 from smoke_tests.runner import DEFAULT_DEADLINE, DEFAULT_TIMEOUT
 
 __all__ = ["smoke"]
@@ -31,31 +32,8 @@ def _usage_error(message: str) -> NoReturn:
     sys.exit(USAGE_ERROR)
 
 
-def _load(stack: str | None, manifest_file: Path | None) -> Any:
-    from routing.manifest import ManifestError, load_manifest, read_stack_manifest
-
-    try:
-        if manifest_file is not None:
-            return load_manifest(manifest_file)
-        assert stack is not None
-        return read_stack_manifest(stack)
-    except ManifestError as error:
-        _usage_error(str(error))
-
-
 @click.command()
-@click.option(
-    "--stack",
-    metavar="ENV",
-    help="Read the manifest from this stack's claudePaths output (needs the pulumi CLI).",
-)
-@click.option(
-    "--manifest",
-    "manifest_file",
-    metavar="FILE",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Read the manifest from this JSON file instead.",
-)
+@manifest_source
 @click.option(
     "--offline",
     is_flag=True,
@@ -126,7 +104,12 @@ def smoke(
             junit_file.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             _usage_error(f"the JUnit report cannot be written to {junit_file}: {error.strerror}")
-    manifest = _load(stack, manifest_file)
+    from routing.manifest import ManifestError, manifest_from
+
+    try:
+        manifest = manifest_from(stack, manifest_file)
+    except ManifestError as error:
+        _usage_error(str(error))
     try:
         cases = runner.prepare(manifest, paths=paths, tiers=tiers, offline=offline)
     except runner.SelectionError as error:
