@@ -40,6 +40,21 @@ def emu() -> Iterator[Emulator]:
         yield emulator
 
 
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    """One emulator per test module, for tests that reset its faults after each test."""
+    with Emulator(seed=11) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def no_faults(emulator: Emulator) -> Iterator[None]:
+    """Clear every fault of the module's emulator after the test."""
+    yield
+    for spec in emulator.paths:
+        emulator.clear_fault(spec.name)
+
+
 @pytest.fixture(params=PATH_KINDS)
 def kind(request: pytest.FixtureRequest) -> str:
     """Each path kind in turn."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,18 +12,7 @@ from smoke_tests.checks import PROMPT, Case, failed
 from smoke_tests.emulator import PATH_KINDS, Emulator, Fault
 from smoke_tests.runner import SelectionError, SmokeRun
 
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator(seed=11) as emu:
-        yield emu
-
-
-@pytest.fixture(autouse=True)
-def no_faults(emulator: Emulator) -> Iterator[None]:
-    yield
-    for spec in emulator.paths:
-        emulator.clear_fault(spec.name)
+pytestmark = pytest.mark.usefixtures("no_faults")
 
 
 @pytest.fixture(scope="module")

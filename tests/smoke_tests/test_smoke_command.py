@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 from subprocess import PIPE
 from typing import Any
@@ -22,17 +21,7 @@ from smoke_tests.emulator import Emulator, Fault, all_test_credentials
 CLI = Path(sys.executable).parent / "claude-access"
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator(seed=41) as emu:
-        yield emu
-
-
-@pytest.fixture(autouse=True)
-def no_faults(emulator: Emulator) -> Iterator[None]:
-    yield
-    for spec in emulator.paths:
-        emulator.clear_fault(spec.name)
+pytestmark = pytest.mark.usefixtures("no_faults")
 
 
 @pytest.fixture(scope="module")

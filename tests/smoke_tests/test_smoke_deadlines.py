@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,17 +25,7 @@ from smoke_tests.runner import SmokeRun
 HEALTHY = ("bedrock-mantle-us-east-1", "vertex-us-east5", "foundry")
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator(seed=31) as emu:
-        yield emu
-
-
-@pytest.fixture(autouse=True)
-def no_faults(emulator: Emulator) -> Iterator[None]:
-    yield
-    for spec in emulator.paths:
-        emulator.clear_fault(spec.name)
+pytestmark = pytest.mark.usefixtures("no_faults")
 
 
 @pytest.fixture(scope="module")

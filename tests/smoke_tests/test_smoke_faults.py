@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from routing.errors import Category, hint
@@ -27,22 +25,12 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with Emulator(seed=23) as emu:
-        yield emu
+pytestmark = pytest.mark.usefixtures("no_faults")
 
 
 @pytest.fixture(scope="module")
 def manifest(emulator: Emulator) -> Manifest:
     return load_manifest(emulator.manifest())
-
-
-@pytest.fixture(autouse=True)
-def no_faults(emulator: Emulator) -> Iterator[None]:
-    yield
-    for spec in emulator.paths:
-        emulator.clear_fault(spec.name)
 
 
 @pytest.mark.parametrize(
