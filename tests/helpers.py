@@ -86,3 +86,13 @@ def statements(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
+
+
+def assert_one_sentence(found: list[str], key: str, value: str, allowed: str) -> None:
+    """A config error is one sentence that names the key, the value and what is allowed."""
+    assert len(found) == 1, found
+    sentence = found[0]
+    assert sentence.startswith(f"claude-access:{key} "), sentence
+    assert value in sentence
+    assert allowed in sentence
+    assert sentence.endswith(".") and "\n" not in sentence

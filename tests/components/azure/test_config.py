@@ -9,7 +9,7 @@ import pytest
 
 from claude_access import plan as planning
 from components.config import ConfigError, parse_stack_config
-from tests.helpers import stack_config
+from tests.helpers import assert_one_sentence, stack_config
 
 SUBSCRIPTION = "7c1e4b2a-9d3f-4e8a-b5c6-2f1a0d9e8b7c"
 VNET = (
@@ -231,14 +231,7 @@ BAD_VALUES = [
 def test_each_bad_value_gets_one_sentence_naming_key_value_and_what_is_allowed(
     changes: dict[str, Any], key: str, value: str, allowed: str
 ) -> None:
-    found = problems(azure=changes)
-
-    assert len(found) == 1, found
-    sentence = found[0]
-    assert sentence.startswith(f"claude-access:{key} "), sentence
-    assert value in sentence
-    assert allowed in sentence
-    assert sentence.endswith(".") and "\n" not in sentence
+    assert_one_sentence(problems(azure=changes), key, value, allowed)
 
 
 def test_a_catalog_foundry_id_must_be_a_deployment_name() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from components.config import ConfigError, parse_stack_config
 from components.gcp import data
-from tests.helpers import stack_config
+from tests.helpers import assert_one_sentence, stack_config
 
 MODELS = ["claude-haiku-4-5@20251001", "claude-sonnet-4-6", "claude-opus-4-6"]
 PRINCIPAL_SET = (
@@ -266,14 +266,7 @@ BAD_VALUES = [
 def test_each_bad_value_gets_one_sentence_naming_key_value_and_what_is_allowed(
     changes: dict[str, Any], key: str, value: str, allowed: str
 ) -> None:
-    found = problems(gcp=changes)
-
-    assert len(found) == 1, found
-    sentence = found[0]
-    assert sentence.startswith(f"claude-access:{key} "), sentence
-    assert value in sentence
-    assert allowed in sentence
-    assert sentence.endswith(".") and "\n" not in sentence
+    assert_one_sentence(problems(gcp=changes), key, value, allowed)
 
 
 def test_a_catalog_model_outside_the_allowed_list_is_named_by_its_catalog_key() -> None:
