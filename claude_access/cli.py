@@ -14,21 +14,15 @@ import logging
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
+
+from claude_access.command_kit import FOUND_PROBLEMS, fail
 
 __all__ = ["main"]
 
 log = logging.getLogger("claude_access")
-
-USAGE_ERROR = 2
-FOUND_PROBLEMS = 1
-
-
-def _fail(message: str, code: int = USAGE_ERROR) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -67,9 +61,9 @@ def plan(stack: str, json_file: Path | None, stacks_dir: Path | None, quiet: boo
     try:
         rendered = planning.render_stack(stack, stacks_dir or planning.STACKS_DIR)
     except ConfigError as error:
-        _fail(f"invalid stack config for {stack!r}:\n  " + "\n  ".join(error.problems))
+        fail(f"invalid stack config for {stack!r}:\n  " + "\n  ".join(error.problems))
     except planning.PlanError as error:
-        _fail(str(error))
+        fail(str(error))
 
     if not quiet:
         click.echo(format_tree(rendered.document))
@@ -170,7 +164,7 @@ def _policy_violations(plan_file: Path, config_file: Path | None) -> list[Any]:
         config = offline.load_config(config_file) if config_file is not None else None
         return offline.check(plan_document, config)
     except (offline.PlanError, offline.ConfigError) as error:
-        _fail(str(error))
+        fail(str(error))
 
 
 # --- the emulator ---------------------------------------------------------------------
@@ -233,7 +227,7 @@ def emulate(
             echo=click.echo,
         )
     except (ValueError, OSError) as error:
-        _fail(str(error))
+        fail(str(error))
 
 
 # --- the offline main job --------------------------------------------------------------
@@ -295,9 +289,9 @@ def _demo_plan(steps: _Steps, stack: str, out: Path) -> Path:
     try:
         rendered = planning.render_stack(stack)
     except ConfigError as error:
-        _fail(f"invalid stack config for {stack!r}:\n  " + "\n  ".join(error.problems))
+        fail(f"invalid stack config for {stack!r}:\n  " + "\n  ".join(error.problems))
     except planning.PlanError as error:
-        _fail(str(error))
+        fail(str(error))
     plan_file = out / f"{stack}.plan.json"
     plan_file.write_text(rendered.to_json(), encoding="utf-8")
     click.echo(format_tree(rendered.document))
@@ -314,7 +308,7 @@ def _demo_policy_check(steps: _Steps, plan_file: Path) -> None:
     violations = _policy_violations(plan_file, None)
     click.echo(offline.format_text(violations))
     if offline.has_mandatory(violations):
-        _fail("the plan violates a mandatory policy; fix it before deploying", FOUND_PROBLEMS)
+        fail("the plan violates a mandatory policy; fix it before deploying", FOUND_PROBLEMS)
 
 
 def _demo_smoke(steps: _Steps, stack: str, manifest_file: Path, out: Path) -> Path:
@@ -331,9 +325,7 @@ def _demo_smoke(steps: _Steps, stack: str, manifest_file: Path, out: Path) -> Pa
     junit_file = out / f"{stack}.smoke.xml"
     report.write_junit(result, junit_file)
     if not result.passed:
-        _fail(
-            "the smoke checks failed against the emulator; see the failures above", FOUND_PROBLEMS
-        )
+        fail("the smoke checks failed against the emulator; see the failures above", FOUND_PROBLEMS)
     return junit_file
 
 
@@ -358,9 +350,7 @@ def _demo_drill(steps: _Steps, stack: str, manifest_file: Path, out: Path) -> Pa
         json.dumps(to_json(manifest.stack, settings, reports), indent=2), encoding="utf-8"
     )
     if not all(report.passed for report in reports):
-        _fail(
-            "the failover drill failed against the emulator; see the report above", FOUND_PROBLEMS
-        )
+        fail("the failover drill failed against the emulator; see the report above", FOUND_PROBLEMS)
     return drill_file
 
 

@@ -10,16 +10,13 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
-from claude_access.manifest_options import manifest_source
+from claude_access.command_kit import FOUND_PROBLEMS, fail, manifest_source
 
 __all__ = ["drill", "quiet_routing_logs"]
-
-USAGE_ERROR = 2
-FOUND_PROBLEMS = 1
 
 
 def quiet_routing_logs() -> None:
@@ -30,11 +27,6 @@ def quiet_routing_logs() -> None:
     """
     if logging.getLogger().getEffectiveLevel() > logging.INFO:
         logging.getLogger("claude_access.routing").setLevel(logging.ERROR)
-
-
-def _usage_error(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(USAGE_ERROR)
 
 
 @click.command()
@@ -133,9 +125,9 @@ def drill(
 
     # 1. Validate the input: one manifest source, a fault mode, the settings.
     if stack is not None and manifest_file is not None:
-        _usage_error("pass one of --stack ENV and --manifest FILE, not both")
+        fail("pass one of --stack ENV and --manifest FILE, not both")
     if stack is None and manifest_file is None and not offline:
-        _usage_error("pass --stack ENV or --manifest FILE, or --offline to drill the emulator")
+        fail("pass --stack ENV or --manifest FILE, or --offline to drill the emulator")
     try:
         settings = DrillSettings(
             mode=FaultMode.parse(mode),
@@ -148,7 +140,7 @@ def drill(
             tier=tier,
         )
     except (ValueError, DrillInputError) as error:
-        _usage_error(str(error).replace("a fault mode", "--mode"))
+        fail(str(error).replace("a fault mode", "--mode"))
 
     quiet_routing_logs()
 
@@ -162,7 +154,7 @@ def drill(
                 manifest = manifest_from(stack, manifest_file)
                 refuse_emulated(manifest, allowed=offline)
         except (ManifestError, DrillInputError) as error:
-            _usage_error(str(error))
+            fail(str(error))
 
         # 3. Drill, then report.
         progress = None if as_json else (lambda line: click.echo(line, err=True))
@@ -175,7 +167,7 @@ def drill(
                 progress=progress,
             )
         except DrillInputError as error:
-            _usage_error(str(error))
+            fail(str(error))
     finally:
         if emulator is not None:
             emulator.stop()

@@ -235,14 +235,21 @@ def run_check(client: Any, case: Case) -> Measurement:
     return _RUNNERS[case.check](client, case.model)
 
 
+def _about(case: Case) -> dict[str, Any]:
+    """The fields of a result that name what was checked."""
+    return {
+        "path": case.path,
+        "kind": case.kind,
+        "tier": case.tier,
+        "check": case.check,
+        "model": case.model,
+    }
+
+
 def passed(case: Case, measurement: Measurement) -> CheckResult:
     """The result of a check that passed."""
     return CheckResult(
-        path=case.path,
-        kind=case.kind,
-        tier=case.tier,
-        check=case.check,
-        model=case.model,
+        **_about(case),
         result="ok",
         latency_ms=measurement.latency_ms,
         ttft_ms=measurement.ttft_ms,
@@ -264,11 +271,7 @@ def failed(case: Case, error: BaseException | Failure, latency_ms: float | None)
         failure = classify(error)
     request_id = failure.request_id
     return CheckResult(
-        path=case.path,
-        kind=case.kind,
-        tier=case.tier,
-        check=case.check,
-        model=case.model,
+        **_about(case),
         result="failed",
         category=str(failure.category),
         detail=failure.detail,
@@ -282,11 +285,7 @@ def failed(case: Case, error: BaseException | Failure, latency_ms: float | None)
 def skipped(case: Case, reason: str) -> CheckResult:
     """The result of a check that does not apply to the path."""
     return CheckResult(
-        path=case.path,
-        kind=case.kind,
-        tier=case.tier,
-        check=case.check,
-        model=case.model,
+        **_about(case),
         result="skipped",
         detail=reason,
     )

@@ -14,22 +14,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Final, NoReturn
 
 import click
 
-from claude_access.manifest_options import manifest_source
+from claude_access.command_kit import FOUND_PROBLEMS, fail, manifest_source
 from smoke_tests.runner import DEFAULT_DEADLINE, DEFAULT_TIMEOUT
 
 __all__ = ["smoke"]
-
-USAGE_ERROR: Final = 2
-FOUND_PROBLEMS: Final = 1
-
-
-def _usage_error(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(USAGE_ERROR)
 
 
 @click.command()
@@ -98,22 +89,22 @@ def smoke(
 
     # 1. Validate the input: one manifest source, a usable selection, a writable report.
     if (stack is None) == (manifest_file is None):
-        _usage_error("pass exactly one of --stack ENV and --manifest FILE")
+        fail("pass exactly one of --stack ENV and --manifest FILE")
     if junit_file is not None:
         try:
             junit_file.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            _usage_error(f"the JUnit report cannot be written to {junit_file}: {error.strerror}")
+            fail(f"the JUnit report cannot be written to {junit_file}: {error.strerror}")
     from routing.manifest import ManifestError, manifest_from
 
     try:
         manifest = manifest_from(stack, manifest_file)
     except ManifestError as error:
-        _usage_error(str(error))
+        fail(str(error))
     try:
         cases = runner.prepare(manifest, paths=paths, tiers=tiers, offline=offline)
     except runner.SelectionError as error:
-        _usage_error(str(error))
+        fail(str(error))
 
     # 2. Run every check.
     result = runner.run(manifest, cases, timeout=timeout, deadline=deadline, allow_emulator=offline)
@@ -127,7 +118,7 @@ def smoke(
         try:
             report.write_junit(result, junit_file)
         except OSError as error:
-            _usage_error(f"the JUnit report cannot be written to {junit_file}: {error.strerror}")
+            fail(f"the JUnit report cannot be written to {junit_file}: {error.strerror}")
         if not as_json:
             click.echo(f"JUnit report written to {junit_file}")
     if not result.passed:
