@@ -374,7 +374,10 @@ def _demo_next(stack: str, written: list[tuple[Path, str]], manifest_file: Path)
         f"  - `claude-access drill --stack {stack}` breaks each path of the deployed stack in "
         "turn, on the client side, and shows that traffic fails over and comes back"
     )
-    click.echo("  - `claude-access plan --stack prod` for the two-region production stack")
+    click.echo(
+        "  - `claude-access plan --stack prod` for production: two AWS regions, Google Cloud "
+        "and Azure"
+    )
     click.echo("  - `make test` for every check the kit has")
 
 
