@@ -50,7 +50,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, TypeVar
@@ -171,8 +171,23 @@ class _Candidate:
 
 
 @dataclass(slots=True)
+class _Routing:
+    """One request on its way through its candidates: what all its attempts share."""
+
+    tier: str
+    candidates: tuple[_Candidate, ...]
+    params: Mapping[str, Any]
+    stream: bool
+    deadline_at: float
+    attempts: list[Attempt] = field(default_factory=list)
+    """Every attempt that ended, in that order."""
+    skipped: list[str] = field(default_factory=list)
+    """Paths skipped because their circuit breaker was open."""
+
+
+@dataclass(slots=True)
 class _Flight:
-    """An attempt in progress during a hedged request."""
+    """An attempt in progress."""
 
     candidate: _Candidate
     permit: Permit
@@ -362,6 +377,18 @@ class _RouterCore:
 
     # --- choosing tier and candidates -----------------------------------------------------
 
+    def _prepare(
+        self,
+        tier: str | None,
+        stakes: Any,
+        pin: str | Iterable[str] | None,
+        exclude: str | Iterable[str] | None,
+        params: dict[str, Any],
+    ) -> tuple[str, tuple[_Candidate, ...]]:
+        """Check a call's arguments: its tier, and the candidates for it in priority order."""
+        tier = self._tier_of(tier, stakes, params)
+        return tier, self._candidates(tier, pin, exclude)
+
     def _tier_of(self, tier: str | None, stakes: Any, params: dict[str, Any]) -> str:
         if "model" in params:
             raise ValueError(
@@ -425,32 +452,25 @@ class _RouterCore:
             pool=min(self._connect, remaining),
         )
 
-    def _hedge_after(self, flight: _Flight, stream: bool) -> float:
-        assert self._hedging is not None
-        window = flight.candidate.streamed if stream else flight.candidate.created
-        return hedge_delay(self._hedging, window)
-
     # --- recording attempts ---------------------------------------------------------------
 
-    def _succeeded(
-        self,
-        candidate: _Candidate,
-        permit: Permit,
-        seconds: float,
-        *,
-        request_id: str | None,
-        usage: Any,
-        hedged: bool,
-        stream: bool,
+    def _answered(
+        self, routing: _Routing, flight: _Flight, value: Any, request_id: str | None
     ) -> Attempt:
+        """Record an attempt that answered; a message is accounted now, a stream at its end.
+
+        The caller adds the attempt to ``routing.attempts`` once the losers are abandoned.
+        """
+        candidate, permit, stream = flight.candidate, flight.permit, routing.stream
+        seconds = time.perf_counter() - flight.started
         # A stream's verdict waits for its end (see _StreamState._settle), except that
         # a probe's first content is enough to close the breaker: the path answers.
         if not stream or permit is Permit.PROBE:
             candidate.breaker.success(permit)
         (candidate.streamed if stream else candidate.created).add(seconds)
-        input_tokens, output_tokens = accounting.usage_tokens(usage)
+        input_tokens, output_tokens = accounting.usage_tokens(None if stream else value.usage)
         entry = candidate.entry
-        return Attempt(
+        attempt = Attempt(
             path=entry.name,
             kind=entry.kind,
             region=entry.region,
@@ -464,25 +484,22 @@ class _RouterCore:
             input_tokens=input_tokens,
             output_tokens=output_tokens,
             cost_usd=accounting.cost_usd(candidate.price, input_tokens, output_tokens),
-            hedged=hedged,
+            hedged=flight.hedged,
             stream=stream,
         )
+        if not stream:
+            self._account(attempt, routing.params, value)
+        return attempt
 
-    def _failed(
-        self,
-        candidate: _Candidate,
-        permit: Permit,
-        error: BaseException,
-        seconds: float,
-        *,
-        hedged: bool,
-        stream: bool,
-        params: Mapping[str, Any],
-    ) -> Attempt:
-        """Record a failed attempt; the caller raises ``error`` again if it is a caller error.
+    def _failed(self, routing: _Routing, flight: _Flight, error: BaseException) -> bool:
+        """Record an attempt that raised ``error``.
 
+        :returns: whether ``error`` is a caller error, which the caller raises again at
+            once since no other path would take the request either.
         :raises: ``error`` itself when it is a programming error, after freeing the permit.
         """
+        candidate, permit = flight.candidate, flight.permit
+        seconds = time.perf_counter() - flight.started
         if isinstance(error, _PROGRAMMING_ERRORS):
             candidate.breaker.release(permit)
             raise error
@@ -506,13 +523,14 @@ class _RouterCore:
             latency_ms=seconds * 1000.0,
             detail=failure.detail,
             request_id=failure.request_id,
-            hedged=hedged,
-            stream=stream,
+            hedged=flight.hedged,
+            stream=routing.stream,
         )
-        self._account(attempt, params, None)
-        return attempt
+        self._account(attempt, routing.params, None)
+        routing.attempts.append(attempt)
+        return failure.caller_error
 
-    def _abandoned(self, flight: _Flight, now: float, *, reason: str, stream: bool) -> Attempt:
+    def _abandoned(self, routing: _Routing, flight: _Flight, now: float, reason: str) -> None:
         """Record an attempt that another one won, or that the deadline cut off."""
         flight.candidate.breaker.release(flight.permit)
         entry = flight.candidate.entry
@@ -528,10 +546,10 @@ class _RouterCore:
             latency_ms=(now - flight.started) * 1000.0,
             detail=reason,
             hedged=flight.hedged,
-            stream=stream,
+            stream=routing.stream,
         )
         self._account(attempt, None, None)
-        return attempt
+        routing.attempts.append(attempt)
 
     def _account(self, attempt: Attempt, params: Mapping[str, Any] | None, message: Any) -> None:
         content: Callable[[], Mapping[str, Any]] | None = None
@@ -548,9 +566,6 @@ class _RouterCore:
                 return fields
 
         accounting.emit(attempt, stack=self._stack, content=content, hook=self._on_attempt)
-
-    def _caller_error(self, attempts: list[Attempt]) -> bool:
-        return bool(attempts) and attempts[-1].outcome is Outcome.CALLER_ERROR
 
     def _estimate_of(
         self, candidate: _Candidate, input_tokens: int, params: Mapping[str, Any]
@@ -570,12 +585,33 @@ class _RouterCore:
             ),
         )
 
-    def _count_failed(self, candidate: _Candidate, error: BaseException, started: float) -> Attempt:
+    def _count_plan(
+        self,
+        tier: str | None,
+        stakes: Any,
+        pin: str | Iterable[str] | None,
+        exclude: str | Iterable[str] | None,
+        params: dict[str, Any],
+    ) -> tuple[str, list[_Candidate], dict[str, Any]]:
+        """An estimate's tier, the paths that can count it (open breakers last), what they count."""
+        tier, candidates = self._prepare(tier, stakes, pin, exclude, params)
+        able = [c for c in candidates if c.entry.kind in COUNTING_KINDS]
+        order = sorted(able, key=lambda c: c.breaker.state.value != "closed")
+        counted = {key: value for key, value in params.items() if key in _COUNT_PARAMS}
+        return tier, order, counted
+
+    def _count_failed(
+        self, attempts: list[Attempt], candidate: _Candidate, error: BaseException, started: float
+    ) -> bool:
+        """Add a failed count to ``attempts``; whether it is a caller error, raised at once.
+
+        :raises: ``error`` itself when it is a programming error.
+        """
         if isinstance(error, _PROGRAMMING_ERRORS):
             raise error
         failure = classify(error)
         entry = candidate.entry
-        return Attempt(
+        attempt = Attempt(
             path=entry.name,
             kind=entry.kind,
             region=entry.region,
@@ -587,10 +623,85 @@ class _RouterCore:
             latency_ms=(time.perf_counter() - started) * 1000.0,
             detail=failure.detail,
         )
+        attempts.append(attempt)
+        return failure.caller_error
 
-    def _counting_order(self, candidates: tuple[_Candidate, ...]) -> list[_Candidate]:
-        able = [c for c in candidates if c.entry.kind in COUNTING_KINDS]
-        return sorted(able, key=lambda c: c.breaker.state.value != "closed")
+    # --- the failover loops' shared steps -------------------------------------------------
+
+    def _turns(self, routing: _Routing) -> Iterator[tuple[_Flight, Any]]:
+        """The candidates one after the other, for a loop that tries them in turn.
+
+        Each comes as a flight holding its breaker's permit, with its attempt's timeouts;
+        a candidate whose breaker is open is skipped.
+
+        :raises DeadlineExceeded: when the deadline has passed before a candidate's turn.
+        """
+        for candidate in routing.candidates:
+            permit = candidate.breaker.acquire()
+            if permit is Permit.DENIED:
+                routing.skipped.append(candidate.entry.name)
+                continue
+            started = time.perf_counter()
+            remaining = routing.deadline_at - started
+            if remaining <= 0:
+                candidate.breaker.release(permit)
+                raise self._too_late(routing)
+            yield _Flight(candidate, permit, started, False), self._timeout(remaining)
+
+    def _take(
+        self, routing: _Routing, queue: deque[_Candidate], hedged: bool
+    ) -> tuple[_Flight, Any] | None:
+        """The next queued candidate its breaker lets through, as a flight, with its timeouts.
+
+        Candidates whose breaker is open are skipped on the way. ``None`` when the queue
+        runs out, or when the deadline has passed (no permit is held then).
+        """
+        while queue:
+            candidate = queue.popleft()
+            permit = candidate.breaker.acquire()
+            if permit is Permit.DENIED:
+                routing.skipped.append(candidate.entry.name)
+                continue
+            now = time.perf_counter()
+            remaining = routing.deadline_at - now
+            if remaining <= 0:
+                candidate.breaker.release(permit)
+                return None
+            return _Flight(candidate, permit, now, hedged), self._timeout(remaining)
+        return None
+
+    def _hedge_wait(
+        self, routing: _Routing, running: Mapping[Any, _Flight], may_hedge: bool
+    ) -> tuple[float, bool]:
+        """How long a hedged loop waits for its attempts, and whether a hedge is due then.
+
+        A lone attempt, while a hedge may still be sent, is waited for up to its hedge
+        delay; otherwise the wait is what is left of the deadline.
+        """
+        assert self._hedging is not None
+        now = time.perf_counter()
+        wait = routing.deadline_at - now
+        if may_hedge and len(running) == 1:
+            flight = next(iter(running.values()))
+            window = flight.candidate.streamed if routing.stream else flight.candidate.created
+            delay = hedge_delay(self._hedging, window) - (now - flight.started)
+            if delay < wait:
+                return max(0.0, delay), True
+        return max(0.0, wait), False
+
+    def _too_late(self, routing: _Routing) -> DeadlineExceeded:
+        """What to raise when the deadline ran out before a path answered."""
+        why = (
+            f"the deadline of {self._deadline:g} s ran out before a path answered "
+            f"tier {routing.tier!r}"
+        )
+        return DeadlineExceeded(routing.tier, routing.attempts, routing.skipped, why=why)
+
+    def _exhausted(self, routing: _Routing) -> AllPathsFailed:
+        """What to raise when no candidate is left and none answered."""
+        if routing.attempts and time.perf_counter() >= routing.deadline_at:
+            return self._too_late(routing)
+        return AllPathsFailed(routing.tier, routing.attempts, routing.skipped)
 
 
 _R = TypeVar("_R", bound=_RouterCore)
@@ -709,8 +820,7 @@ class Router(_RouterCore):
             deadline ran out first).
         :raises anthropic.BadRequestError: (and the 413 error) at once, with no failover.
         """
-        tier = self._tier_of(tier, stakes, params)
-        candidates = self._candidates(tier, pin, exclude)
+        tier, candidates = self._prepare(tier, stakes, pin, exclude, params)
 
         def call(candidate: _Candidate, timeout: Any) -> tuple[Any, str | None]:
             client = self._factory.client(candidate.entry)
@@ -722,15 +832,7 @@ class Router(_RouterCore):
             message = client.messages.create(model=candidate.model, timeout=timeout, **params)
             return message, message._request_id
 
-        message, candidate, attempts, skipped = self._route(tier, candidates, call, params, False)
-        return RouteResult(
-            message=message,
-            path=candidate.entry,
-            tier=tier,
-            model=candidate.model,
-            attempts=tuple(attempts),
-            skipped=tuple(skipped),
-        )
+        return _result(*self._route(tier, candidates, call, params, False))
 
     def stream(
         self,
@@ -755,8 +857,7 @@ class Router(_RouterCore):
 
         :raises AllPathsFailed: when no path got as far as first content.
         """
-        tier = self._tier_of(tier, stakes, params)
-        candidates = self._candidates(tier, pin, exclude)
+        tier, candidates = self._prepare(tier, stakes, pin, exclude, params)
 
         def call(candidate: _Candidate, timeout: Any) -> tuple[_Primed, str | None]:
             client = self._factory.client(candidate.entry)
@@ -769,8 +870,7 @@ class Router(_RouterCore):
                 stream.close()
                 raise
 
-        primed, candidate, attempts, skipped = self._route(tier, candidates, call, params, True)
-        return RoutedStream(self, primed, candidate, attempts, skipped, params)
+        return RoutedStream(self, *self._route(tier, candidates, call, params, True))
 
     def estimate(
         self,
@@ -788,18 +888,15 @@ class Router(_RouterCore):
 
         :raises AllPathsFailed: when no path could count.
         """
-        tier = self._tier_of(tier, stakes, params)
-        candidates = self._candidates(tier, pin, exclude)
-        counted = {key: value for key, value in params.items() if key in _COUNT_PARAMS}
+        tier, order, counted = self._count_plan(tier, stakes, pin, exclude, params)
         attempts: list[Attempt] = []
-        for candidate in self._counting_order(candidates):
+        for candidate in order:
             started = time.perf_counter()
             try:
                 client = self._factory.client(candidate.entry)
                 result = client.messages.count_tokens(model=candidate.model, **counted)
             except Exception as error:
-                attempts.append(self._count_failed(candidate, error, started))
-                if self._caller_error(attempts):
+                if self._count_failed(attempts, candidate, error, started):
                     raise
                 continue
             return self._estimate_of(candidate, int(result.input_tokens), params)
@@ -814,61 +911,24 @@ class Router(_RouterCore):
         call: Callable[[_Candidate, Any], tuple[_T, str | None]],
         params: Mapping[str, Any],
         stream: bool,
-    ) -> tuple[_T, _Candidate, list[Attempt], list[str]]:
-        if self._hedging is not None and len(candidates) > 1:
-            return self._route_hedged(tier, candidates, call, params, stream)
-        attempts: list[Attempt] = []
-        skipped: list[str] = []
+    ) -> tuple[_T, _Candidate, _Routing]:
         deadline_at = time.perf_counter() + self._deadline
-        for candidate in candidates:
-            permit = candidate.breaker.acquire()
-            if permit is Permit.DENIED:
-                skipped.append(candidate.entry.name)
-                continue
-            started = time.perf_counter()
-            remaining = deadline_at - started
-            if remaining <= 0:
-                candidate.breaker.release(permit)
-                raise DeadlineExceeded(tier, attempts, skipped, why=self._late(tier))
+        routing = _Routing(tier, candidates, params, stream, deadline_at)
+        if self._hedging is not None and len(candidates) > 1:
+            return self._route_hedged(routing, call)
+        for flight, timeout in self._turns(routing):
             try:
-                value, request_id = call(candidate, self._timeout(remaining))
+                value, request_id = call(flight.candidate, timeout)
             except Exception as error:
-                attempts.append(
-                    self._failed(
-                        candidate,
-                        permit,
-                        error,
-                        time.perf_counter() - started,
-                        hedged=False,
-                        stream=stream,
-                        params=params,
-                    )
-                )
-                if self._caller_error(attempts):
+                if self._failed(routing, flight, error):
                     raise
                 continue
             except BaseException:
-                candidate.breaker.release(permit)
+                flight.candidate.breaker.release(flight.permit)
                 raise
-            attempt = self._succeeded(
-                candidate,
-                permit,
-                time.perf_counter() - started,
-                request_id=request_id,
-                usage=None if stream else value.usage,  # type: ignore[attr-defined]
-                hedged=False,
-                stream=stream,
-            )
-            attempts.append(attempt)
-            if not stream:
-                self._account(attempt, params, value)
-            return value, candidate, attempts, skipped
-        if attempts and time.perf_counter() >= deadline_at:
-            raise DeadlineExceeded(tier, attempts, skipped, why=self._late(tier))
-        raise AllPathsFailed(tier, attempts, skipped)
-
-    def _late(self, tier: str) -> str:
-        return f"the deadline of {self._deadline:g} s ran out before a path answered tier {tier!r}"
+            routing.attempts.append(self._answered(routing, flight, value, request_id))
+            return value, flight.candidate, routing
+        raise self._exhausted(routing)
 
     def _executor(self) -> concurrent.futures.ThreadPoolExecutor:
         if self._pool is None:
@@ -880,39 +940,22 @@ class Router(_RouterCore):
         return self._pool
 
     def _route_hedged(
-        self,
-        tier: str,
-        candidates: tuple[_Candidate, ...],
-        call: Callable[[_Candidate, Any], tuple[_T, str | None]],
-        params: Mapping[str, Any],
-        stream: bool,
-    ) -> tuple[_T, _Candidate, list[Attempt], list[str]]:
+        self, routing: _Routing, call: Callable[[_Candidate, Any], tuple[_T, str | None]]
+    ) -> tuple[_T, _Candidate, _Routing]:
         pool = self._executor()
-        attempts: list[Attempt] = []
-        skipped: list[str] = []
-        queue = deque(candidates)
+        queue = deque(routing.candidates)
         running: dict[concurrent.futures.Future[tuple[_T, str | None]], _Flight] = {}
-        deadline_at = time.perf_counter() + self._deadline
 
         def launch(hedged: bool) -> None:
-            while queue:
-                candidate = queue.popleft()
-                permit = candidate.breaker.acquire()
-                if permit is Permit.DENIED:
-                    skipped.append(candidate.entry.name)
-                    continue
-                now = time.perf_counter()
-                if deadline_at - now <= 0:
-                    candidate.breaker.release(permit)
-                    return
-                future = pool.submit(call, candidate, self._timeout(deadline_at - now))
-                running[future] = _Flight(candidate, permit, now, hedged)
-                return
+            taken = self._take(routing, queue, hedged)
+            if taken is not None:
+                flight, timeout = taken
+                running[pool.submit(call, flight.candidate, timeout)] = flight
 
         def abandon(reason: str) -> None:
             now = time.perf_counter()
             for future, flight in running.items():
-                attempts.append(self._abandoned(flight, now, reason=reason, stream=stream))
+                self._abandoned(routing, flight, now, reason)
                 future.cancel()
                 future.add_done_callback(_discard_late)
             running.clear()
@@ -921,16 +964,9 @@ class Router(_RouterCore):
         hedge_sent = False
         try:
             while running:
-                now = time.perf_counter()
-                wait = deadline_at - now
-                hedge_due = False
-                if not hedge_sent and len(running) == 1 and queue:
-                    flight = next(iter(running.values()))
-                    delay = self._hedge_after(flight, stream) - (now - flight.started)
-                    if delay < wait:
-                        wait, hedge_due = max(0.0, delay), True
+                wait, hedge_due = self._hedge_wait(routing, running, not hedge_sent and bool(queue))
                 done, _ = concurrent.futures.wait(
-                    running, timeout=max(0.0, wait), return_when=concurrent.futures.FIRST_COMPLETED
+                    running, timeout=wait, return_when=concurrent.futures.FIRST_COMPLETED
                 )
                 if not done:
                     if hedge_due:
@@ -938,50 +974,26 @@ class Router(_RouterCore):
                         launch(True)
                         continue
                     abandon("the request's deadline ran out")
-                    raise DeadlineExceeded(tier, attempts, skipped, why=self._late(tier))
+                    raise self._too_late(routing)
                 for future in done:
                     flight = running.pop(future)
-                    seconds = time.perf_counter() - flight.started
                     try:
                         value, request_id = future.result()
                     except Exception as error:
-                        attempts.append(
-                            self._failed(
-                                flight.candidate,
-                                flight.permit,
-                                error,
-                                seconds,
-                                hedged=flight.hedged,
-                                stream=stream,
-                                params=params,
-                            )
-                        )
-                        if self._caller_error(attempts):
+                        if self._failed(routing, flight, error):
                             abandon("another attempt was refused as a caller error")
                             raise
                         continue
-                    attempt = self._succeeded(
-                        flight.candidate,
-                        flight.permit,
-                        seconds,
-                        request_id=request_id,
-                        usage=None if stream else value.usage,  # type: ignore[attr-defined]
-                        hedged=flight.hedged,
-                        stream=stream,
-                    )
-                    if not stream:
-                        self._account(attempt, params, value)
+                    attempt = self._answered(routing, flight, value, request_id)
                     abandon(f"{flight.candidate.entry.name} answered first")
-                    attempts.append(attempt)
-                    return value, flight.candidate, attempts, skipped
+                    routing.attempts.append(attempt)
+                    return value, flight.candidate, routing
                 if not running:
                     launch(False)
         except BaseException:
             abandon("the request ended")
             raise
-        if attempts and time.perf_counter() >= deadline_at:
-            raise DeadlineExceeded(tier, attempts, skipped, why=self._late(tier))
-        raise AllPathsFailed(tier, attempts, skipped)
+        raise self._exhausted(routing)
 
 
 def _discard_late(future: concurrent.futures.Future[Any]) -> None:
@@ -991,6 +1003,17 @@ def _discard_late(future: concurrent.futures.Future[Any]) -> None:
     value = future.result()[0]
     if isinstance(value, _Primed):
         value.stream.close()
+
+
+def _result(message: Any, candidate: _Candidate, routing: _Routing) -> RouteResult:
+    return RouteResult(
+        message=message,
+        path=candidate.entry,
+        tier=routing.tier,
+        model=candidate.model,
+        attempts=tuple(routing.attempts),
+        skipped=tuple(routing.skipped),
+    )
 
 
 def _skipped(candidate: _Candidate) -> Attempt:
@@ -1022,15 +1045,10 @@ def _prime(stream: Any) -> _Primed:
     """Read ``stream`` up to its first content event (or its end), holding the events."""
     iterator = iter(stream)
     buffer: deque[Any] = deque()
-    events = 0
     for event in iterator:
         buffer.append(event)
-        if event.type in _RAW_EVENTS:
-            events += 1
-        if _is_content(event):
-            return _Primed(stream, iterator, buffer, events, _content_characters(event), False)
-        if event.type == "message_stop":
-            return _Primed(stream, iterator, buffer, events, 0, True)
+        if (primed := _primed(stream, iterator, buffer)) is not None:
+            return primed
     raise _EndedEarly()
 
 
@@ -1038,16 +1056,24 @@ async def _aprime(stream: Any) -> _Primed:
     """:func:`_prime` for an ``AsyncMessageStream``."""
     iterator = stream.__aiter__()
     buffer: deque[Any] = deque()
-    events = 0
     async for event in iterator:
         buffer.append(event)
-        if event.type in _RAW_EVENTS:
-            events += 1
-        if _is_content(event):
-            return _Primed(stream, iterator, buffer, events, _content_characters(event), False)
-        if event.type == "message_stop":
-            return _Primed(stream, iterator, buffer, events, 0, True)
+        if (primed := _primed(stream, iterator, buffer)) is not None:
+            return primed
     raise _EndedEarly()
+
+
+def _primed(stream: Any, iterator: Any, buffer: deque[Any]) -> _Primed | None:
+    """The stream once its last held event is its first content or its end, else ``None``."""
+    event = buffer[-1]
+    if _is_content(event):
+        characters, ended = _content_characters(event), False
+    elif event.type == "message_stop":
+        characters, ended = 0, True
+    else:
+        return None
+    events = sum(1 for held in buffer if held.type in _RAW_EVENTS)
+    return _Primed(stream, iterator, buffer, events, characters, ended)
 
 
 class _EndedEarly(ConnectionResetError):
@@ -1073,19 +1099,17 @@ class _StreamState:
         router: _RouterCore,
         primed: _Primed,
         candidate: _Candidate,
-        attempts: list[Attempt],
-        skipped: list[str],
-        params: Mapping[str, Any],
+        routing: _Routing,
     ) -> None:
         self._router = router
         self._primed = primed
         self._candidate = candidate
-        self._params = params
+        self._params = routing.params
         self._stopped = primed.ended
         self._settled = False
-        self.attempts: list[Attempt] = attempts
+        self.attempts: list[Attempt] = routing.attempts
         """Every attempt; the last is this stream's, updated when the stream ends."""
-        self.skipped: tuple[str, ...] = tuple(skipped)
+        self.skipped: tuple[str, ...] = tuple(routing.skipped)
         self.path: PathEntry = candidate.entry
         """The path that is streaming."""
         self.tier: str = candidate.tier
@@ -1141,6 +1165,15 @@ class _StreamState:
         self.attempts[-1] = attempt
         self._router._account(attempt, self._params, message)
 
+    def _end(self) -> None:
+        """The path's events ran out: settle the stream, or raise if it was cut short.
+
+        :raises StreamInterrupted: when the events ended without ``message_stop``.
+        """
+        if not self._stopped:
+            raise self._interrupted(_EndedEarly()) from None
+        self._settle(Outcome.OK)
+
     def _interrupted(self, error: BaseException) -> StreamInterrupted:
         failure = _ENDED_EARLY if isinstance(error, _EndedEarly) else classify(error)
         self._settle(Outcome.INTERRUPTED, failure)
@@ -1174,9 +1207,7 @@ class RoutedStream(_StreamState):
         try:
             event = next(primed.iterator)
         except StopIteration:
-            if not self._stopped:
-                raise self._interrupted(_EndedEarly()) from None
-            self._settle(Outcome.OK)
+            self._end()
             raise
         except Exception as error:
             if isinstance(error, _PROGRAMMING_ERRORS):
@@ -1238,9 +1269,7 @@ class AsyncRoutedStream(_StreamState):
         try:
             event = await primed.iterator.__anext__()
         except StopAsyncIteration:
-            if not self._stopped:
-                raise self._interrupted(_EndedEarly()) from None
-            self._settle(Outcome.OK)
+            self._end()
             raise
         except Exception as error:
             if isinstance(error, _PROGRAMMING_ERRORS):
@@ -1351,8 +1380,7 @@ class AsyncRouter(_RouterCore):
         **params: Any,
     ) -> RouteResult:
         """See :meth:`Router.create`."""
-        tier = self._tier_of(tier, stakes, params)
-        candidates = self._candidates(tier, pin, exclude)
+        tier, candidates = self._prepare(tier, stakes, pin, exclude, params)
 
         async def call(candidate: _Candidate, timeout: Any) -> tuple[Any, str | None]:
             client = self._factory.client(candidate.entry)
@@ -1364,17 +1392,7 @@ class AsyncRouter(_RouterCore):
             message = await client.messages.create(model=candidate.model, timeout=timeout, **params)
             return message, message._request_id
 
-        message, candidate, attempts, skipped = await self._route(
-            tier, candidates, call, params, False
-        )
-        return RouteResult(
-            message=message,
-            path=candidate.entry,
-            tier=tier,
-            model=candidate.model,
-            attempts=tuple(attempts),
-            skipped=tuple(skipped),
-        )
+        return _result(*await self._route(tier, candidates, call, params, False))
 
     def stream(
         self,
@@ -1386,8 +1404,7 @@ class AsyncRouter(_RouterCore):
         **params: Any,
     ) -> _AsyncStreamStart:
         """See :meth:`Router.stream`; use ``async with router.stream(...) as stream``."""
-        tier = self._tier_of(tier, stakes, params)
-        candidates = self._candidates(tier, pin, exclude)
+        tier, candidates = self._prepare(tier, stakes, pin, exclude, params)
 
         async def call(candidate: _Candidate, timeout: Any) -> tuple[_Primed, str | None]:
             client = self._factory.client(candidate.entry)
@@ -1401,10 +1418,7 @@ class AsyncRouter(_RouterCore):
                 raise
 
         async def start() -> AsyncRoutedStream:
-            primed, candidate, attempts, skipped = await self._route(
-                tier, candidates, call, params, True
-            )
-            return AsyncRoutedStream(self, primed, candidate, attempts, skipped, params)
+            return AsyncRoutedStream(self, *await self._route(tier, candidates, call, params, True))
 
         return _AsyncStreamStart(start)
 
@@ -1418,18 +1432,15 @@ class AsyncRouter(_RouterCore):
         **params: Any,
     ) -> Estimate:
         """See :meth:`Router.estimate`."""
-        tier = self._tier_of(tier, stakes, params)
-        candidates = self._candidates(tier, pin, exclude)
-        counted = {key: value for key, value in params.items() if key in _COUNT_PARAMS}
+        tier, order, counted = self._count_plan(tier, stakes, pin, exclude, params)
         attempts: list[Attempt] = []
-        for candidate in self._counting_order(candidates):
+        for candidate in order:
             started = time.perf_counter()
             try:
                 client = self._factory.client(candidate.entry)
                 result = await client.messages.count_tokens(model=candidate.model, **counted)
             except Exception as error:
-                attempts.append(self._count_failed(candidate, error, started))
-                if self._caller_error(attempts):
+                if self._count_failed(attempts, candidate, error, started):
                     raise
                 continue
             return self._estimate_of(candidate, int(result.input_tokens), params)
@@ -1444,96 +1455,44 @@ class AsyncRouter(_RouterCore):
         call: Callable[[_Candidate, Any], Awaitable[tuple[_T, str | None]]],
         params: Mapping[str, Any],
         stream: bool,
-    ) -> tuple[_T, _Candidate, list[Attempt], list[str]]:
-        if self._hedging is not None and len(candidates) > 1:
-            return await self._route_hedged(tier, candidates, call, params, stream)
-        attempts: list[Attempt] = []
-        skipped: list[str] = []
+    ) -> tuple[_T, _Candidate, _Routing]:
         deadline_at = time.perf_counter() + self._deadline
-        for candidate in candidates:
-            permit = candidate.breaker.acquire()
-            if permit is Permit.DENIED:
-                skipped.append(candidate.entry.name)
-                continue
-            started = time.perf_counter()
-            remaining = deadline_at - started
-            if remaining <= 0:
-                candidate.breaker.release(permit)
-                raise DeadlineExceeded(tier, attempts, skipped, why=self._late(tier))
+        routing = _Routing(tier, candidates, params, stream, deadline_at)
+        if self._hedging is not None and len(candidates) > 1:
+            return await self._route_hedged(routing, call)
+        for flight, timeout in self._turns(routing):
             try:
-                value, request_id = await call(candidate, self._timeout(remaining))
+                value, request_id = await call(flight.candidate, timeout)
             except Exception as error:
-                attempts.append(
-                    self._failed(
-                        candidate,
-                        permit,
-                        error,
-                        time.perf_counter() - started,
-                        hedged=False,
-                        stream=stream,
-                        params=params,
-                    )
-                )
-                if self._caller_error(attempts):
+                if self._failed(routing, flight, error):
                     raise
                 continue
             except BaseException:
-                candidate.breaker.release(permit)
+                flight.candidate.breaker.release(flight.permit)
                 raise
-            attempt = self._succeeded(
-                candidate,
-                permit,
-                time.perf_counter() - started,
-                request_id=request_id,
-                usage=None if stream else value.usage,  # type: ignore[attr-defined]
-                hedged=False,
-                stream=stream,
-            )
-            attempts.append(attempt)
-            if not stream:
-                self._account(attempt, params, value)
-            return value, candidate, attempts, skipped
-        if attempts and time.perf_counter() >= deadline_at:
-            raise DeadlineExceeded(tier, attempts, skipped, why=self._late(tier))
-        raise AllPathsFailed(tier, attempts, skipped)
-
-    def _late(self, tier: str) -> str:
-        return f"the deadline of {self._deadline:g} s ran out before a path answered tier {tier!r}"
+            routing.attempts.append(self._answered(routing, flight, value, request_id))
+            return value, flight.candidate, routing
+        raise self._exhausted(routing)
 
     async def _route_hedged(
         self,
-        tier: str,
-        candidates: tuple[_Candidate, ...],
+        routing: _Routing,
         call: Callable[[_Candidate, Any], Awaitable[tuple[_T, str | None]]],
-        params: Mapping[str, Any],
-        stream: bool,
-    ) -> tuple[_T, _Candidate, list[Attempt], list[str]]:
-        attempts: list[Attempt] = []
-        skipped: list[str] = []
-        queue = deque(candidates)
+    ) -> tuple[_T, _Candidate, _Routing]:
+        queue = deque(routing.candidates)
         running: dict[asyncio.Task[tuple[_T, str | None]], _Flight] = {}
-        deadline_at = time.perf_counter() + self._deadline
 
         def launch(hedged: bool) -> None:
-            while queue:
-                candidate = queue.popleft()
-                permit = candidate.breaker.acquire()
-                if permit is Permit.DENIED:
-                    skipped.append(candidate.entry.name)
-                    continue
-                now = time.perf_counter()
-                if deadline_at - now <= 0:
-                    candidate.breaker.release(permit)
-                    return
-                task = asyncio.ensure_future(call(candidate, self._timeout(deadline_at - now)))
-                running[task] = _Flight(candidate, permit, now, hedged)
-                return
+            taken = self._take(routing, queue, hedged)
+            if taken is not None:
+                flight, timeout = taken
+                running[asyncio.ensure_future(call(flight.candidate, timeout))] = flight
 
         async def abandon(reason: str) -> None:
             now = time.perf_counter()
             tasks = list(running)
             for task, flight in running.items():
-                attempts.append(self._abandoned(flight, now, reason=reason, stream=stream))
+                self._abandoned(routing, flight, now, reason)
                 task.cancel()
             running.clear()
             if tasks:
@@ -1548,16 +1507,9 @@ class AsyncRouter(_RouterCore):
         hedge_sent = False
         try:
             while running:
-                now = time.perf_counter()
-                wait = deadline_at - now
-                hedge_due = False
-                if not hedge_sent and len(running) == 1 and queue:
-                    flight = next(iter(running.values()))
-                    delay = self._hedge_after(flight, stream) - (now - flight.started)
-                    if delay < wait:
-                        wait, hedge_due = max(0.0, delay), True
+                wait, hedge_due = self._hedge_wait(routing, running, not hedge_sent and bool(queue))
                 done, _ = await asyncio.wait(
-                    running, timeout=max(0.0, wait), return_when=asyncio.FIRST_COMPLETED
+                    running, timeout=wait, return_when=asyncio.FIRST_COMPLETED
                 )
                 if not done:
                     if hedge_due:
@@ -1565,11 +1517,10 @@ class AsyncRouter(_RouterCore):
                         launch(True)
                         continue
                     await abandon("the request's deadline ran out")
-                    raise DeadlineExceeded(tier, attempts, skipped, why=self._late(tier))
+                    raise self._too_late(routing)
                 winner: tuple[asyncio.Task[tuple[_T, str | None]], _Flight] | None = None
                 for task in done:
                     flight = running.pop(task)
-                    seconds = time.perf_counter() - flight.started
                     error = task.exception()
                     if error is None:
                         if winner is None:
@@ -1577,42 +1528,19 @@ class AsyncRouter(_RouterCore):
                         else:
                             running[task] = flight  # a second winner is closed as a loser
                         continue
-                    attempts.append(
-                        self._failed(
-                            flight.candidate,
-                            flight.permit,
-                            error,
-                            seconds,
-                            hedged=flight.hedged,
-                            stream=stream,
-                            params=params,
-                        )
-                    )
-                    if self._caller_error(attempts):
+                    if self._failed(routing, flight, error):
                         await abandon("another attempt was refused as a caller error")
                         raise error
                 if winner is not None:
                     task, flight = winner
                     value, request_id = task.result()
-                    attempt = self._succeeded(
-                        flight.candidate,
-                        flight.permit,
-                        time.perf_counter() - flight.started,
-                        request_id=request_id,
-                        usage=None if stream else value.usage,  # type: ignore[attr-defined]
-                        hedged=flight.hedged,
-                        stream=stream,
-                    )
-                    if not stream:
-                        self._account(attempt, params, value)
+                    attempt = self._answered(routing, flight, value, request_id)
                     await abandon(f"{flight.candidate.entry.name} answered first")
-                    attempts.append(attempt)
-                    return value, flight.candidate, attempts, skipped
+                    routing.attempts.append(attempt)
+                    return value, flight.candidate, routing
                 if not running:
                     launch(False)
         except BaseException:
             await abandon("the request ended")
             raise
-        if attempts and time.perf_counter() >= deadline_at:
-            raise DeadlineExceeded(tier, attempts, skipped, why=self._late(tier))
-        raise AllPathsFailed(tier, attempts, skipped)
+        raise self._exhausted(routing)

@@ -130,3 +130,21 @@ def test_a_stream_that_ends_without_message_stop_is_not_a_silent_truncation(
         stream.until_done()
     assert raised.value.characters > 0
     assert stream.attempts[-1].outcome is Outcome.INTERRUPTED
+
+
+def test_a_stream_counts_every_raw_event_and_character_it_received(
+    make_router: MakeRouter,
+) -> None:
+    raw = {
+        "message_start",
+        "content_block_start",
+        "content_block_delta",
+        "content_block_stop",
+        "message_delta",
+        "message_stop",
+    }
+    with make_router().stream(tier="haiku", max_tokens=16, messages=MESSAGES) as stream:
+        events = list(stream)
+    text = "".join(event.delta.text for event in events if event.type == "content_block_delta")
+    assert stream.events_received == sum(1 for event in events if event.type in raw)
+    assert stream.characters_received == len(text) > 0
