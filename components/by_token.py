@@ -1,12 +1,11 @@
 """Provider resources registered by type token, for SDK modules too heavy to import.
 
 Some provider SDKs define every resource of a service in one Python package, and
-using any class of it builds every class of it: on the kit's reference machine
-``pulumi_gcp.compute`` takes about 1.4 s to import, ``pulumi_azure_native.network``
-0.7 s, ``.monitor`` 0.4 s and ``.authorization`` 0.3 s, more than the rest of a plan
-together. The kit creates one to three types from each, so it registers those through
-Pulumi's own
-:class:`pulumi.CustomResource` with the type token and the engine's (camelCase)
+using any class of it builds every class of it: ``pulumi_gcp.compute``,
+``pulumi_azure_native.network``, ``.monitor`` and ``.authorization`` took 1.6 to 3.7 s
+together to load on the kit's 2-core reference machine, more than the rest of a plan.
+The kit creates one to three types from each, so it registers those through Pulumi's
+own :class:`pulumi.CustomResource` with the type token and the engine's (camelCase)
 property names. The engine, the provider and the policy pack see the same registration
 as from the SDK class; what is lost is the SDK's argument checking, which each caller
 makes up for with its own typed arguments, and the tests check the registered props.
