@@ -1,10 +1,5 @@
-"""The ``claude-access`` command.
-
-Exit codes are the same for every subcommand: 0 when the job is done and clean, 1 when
-the job ran and found a problem (a failed check, a violated policy), 2 when the input
-was wrong (a bad flag, an invalid stack config, an unreadable file). A user mistake
-never prints a traceback.
-"""
+"""The ``claude-access`` command; exit codes and usage errors are those of
+:mod:`claude_access.command_kit`, the same for every subcommand."""
 
 from __future__ import annotations
 
